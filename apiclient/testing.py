@@ -1,0 +1,1 @@
+"""pytest fixtures that start the local gateway (filled in by issue 4)."""
