@@ -1,9 +1,22 @@
 """apiclient: call IAM-protected Amazon API Gateway endpoints.
 
-(The public surface is re-exported here once each module lands; see DESIGN.md.)
+The public surface, re-exported here::
+
+    Client                  a signed, retrying, redirect-aware client for one API
+    SigV4Auth               a ``requests`` auth that signs with Signature Version 4
+    Credentials             a frozen snapshot of AWS credentials (providers: ``apiclient.credentials``)
+    diagnose, Diagnosis     why a 401/403 happened and what to change
+    Endpoint, parse_url     what an API Gateway URL names (api id, region, stage, kind)
+
+The exception tree is drawn in ``apiclient.errors``. ``apiclient.policy``,
+``apiclient.gateway`` and ``apiclient.cli`` are imported on demand, never here,
+so that a Lambda cold start pays only for what it uses.
 """
 
-from apiclient.credentials._model import Credentials
+from apiclient.auth import SigV4Auth
+from apiclient.credentials import Credentials
+from apiclient.diagnostics import Diagnosis, diagnose
+from apiclient.endpoint import Endpoint, parse_url
 from apiclient.errors import (
     AccessDenied,
     ApiClientError,
@@ -14,18 +27,25 @@ from apiclient.errors import (
     RedirectError,
     SigningError,
 )
+from apiclient.session import Client
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AccessDenied",
     "ApiClientError",
+    "Client",
     "ConfigError",
     "Credentials",
     "CredentialsError",
+    "Diagnosis",
+    "Endpoint",
     "EndpointError",
     "PolicyError",
     "RedirectError",
+    "SigV4Auth",
     "SigningError",
     "__version__",
+    "diagnose",
+    "parse_url",
 ]

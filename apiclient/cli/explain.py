@@ -1,0 +1,181 @@
+"""``apiclient explain``: judge a request against policy files offline, or ask who may call a method."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+import click
+
+from apiclient.cli.app import CliContext, common_options, pass_cli_context
+from apiclient.cli.errors import ExitCode
+from apiclient.cli.policies import read_policy_file
+from apiclient.cli.render import emit, table
+from apiclient.cli.target import Target, parse_target
+from apiclient.policy import AccessRequest, authorize
+from apiclient.policy.who_can import WhoCan, who_can
+
+__all__ = ["explain", "parse_context_keys", "principal_account"]
+
+_PRINCIPAL_ACCOUNT = re.compile(r"arn:[^:]+:(?:iam|sts)::(?P<account>\d{12}):")
+_AUTHORIZATIONS = click.Choice(["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"], case_sensitive=False)
+
+
+def principal_account(principal: str | None) -> str | None:
+    """The account of an IAM or STS principal ARN (None for anonymous or other forms)."""
+    match = _PRINCIPAL_ACCOUNT.match(principal or "")
+    return match["account"] if match else None
+
+
+def parse_context_keys(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """``key=value`` pairs -> condition keys; a key given twice becomes multivalued."""
+    keys: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not key=value", param_hint="--context")
+        key = key.strip()
+        if key in keys:
+            previous = keys[key]
+            keys[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            keys[key] = value
+    return keys
+
+
+def _owner(target: Target, given: str | None, principal: str | None) -> str:
+    owner = given or target.account or principal_account(principal)
+    if owner is None:
+        raise click.UsageError(
+            "cannot tell which account owns the API: give --api-owner-account or the method ARN"
+        )
+    return owner
+
+
+def _who_can(state: CliContext, target: Target, method: str, path: str, owner: str, **policies: Any) -> None:
+    answer = who_can(
+        method.upper(),
+        path,
+        api_id=target.api_id,
+        region=target.region,
+        api_owner_account=owner,
+        stage=target.stage,
+        partition=target.partition,
+        **policies,
+    )
+    emit(state, answer.to_dict(), _who_can_text(answer))
+
+
+def _who_can_text(answer: WhoCan) -> str:
+    lines = [f"Who can call {answer.method} {answer.path} ({answer.resource}):"]
+    rows = [
+        (
+            str(grant.statement),
+            ", ".join(grant.principals),
+            " ".join(grant.source_cidrs),
+            "; ".join(grant.open_conditions) or "-",
+        )
+        for grant in answer.grants
+    ]
+    lines.append(
+        table(("statement", "principals", "from", "conditions left open"), rows) if rows else "nobody"
+    )
+    if answer.denied_cidrs:
+        lines.append("Always denied from: " + " ".join(answer.denied_cidrs))
+    lines += [f"Conditional deny: {deny}" for deny in answer.conditional_denies]
+    lines += [f"Note: {note}" for note in answer.notes]
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("target", metavar="URL_OR_ARN")
+@click.option(
+    "--resource-policy", type=click.Path(dir_okay=False), help="The API's resource policy (JSON file)."
+)
+@click.option(
+    "--identity-policy",
+    "identity_policies",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="An identity policy of the caller (JSON file; repeatable).",
+)
+@click.option("--method", help="HTTP method (default: the ARN's, else GET).")
+@click.option("--principal", help="Caller ARN (user, role or assumed-role session); omit for anonymous.")
+@click.option("--api-owner-account", help="Account owning the API (default: the ARN's, else the caller's).")
+@click.option("--source-ip", help="The caller's IP address (aws:SourceIp).")
+@click.option("--context", "context_pairs", multiple=True, metavar="KEY=VALUE", help="Another condition key.")
+@click.option(
+    "--authorization",
+    type=_AUTHORIZATIONS,
+    default="AWS_IAM",
+    show_default=True,
+    help="The method's authorization type.",
+)
+@click.option(
+    "--endpoint-type", type=click.Choice(["REGIONAL", "PRIVATE"]), default="REGIONAL", show_default=True
+)
+@click.option("--time", "current_time", help="Evaluate at this ISO 8601 time (default: now).")
+@click.option("--who-can", nargs=2, metavar="METHOD PATH", help="List who may call METHOD PATH instead.")
+@common_options
+@pass_cli_context
+def explain(
+    state: CliContext,
+    /,
+    *,
+    target: str,
+    resource_policy: str | None,
+    identity_policies: tuple[str, ...],
+    method: str | None,
+    principal: str | None,
+    api_owner_account: str | None,
+    source_ip: str | None,
+    context_pairs: tuple[str, ...],
+    authorization: str,
+    endpoint_type: str,
+    current_time: str | None,
+    who_can: tuple[str, str] | None,
+) -> None:
+    """Explain, offline, whether a request to URL_OR_ARN is allowed, and the smallest fix.
+
+    Exits 0 when allowed and 3 when denied.
+
+    \b
+    Examples:
+      apiclient explain arn:aws:execute-api:us-east-1:222222222222:a1b2c3/prod/POST/products \\
+          --resource-policy api.json --identity-policy reader.json \\
+          --principal arn:aws:iam::222222222222:user/reader
+      apiclient explain arn:aws:execute-api:us-east-1:222222222222:a1b2c3/prod/GET/ \\
+          --resource-policy api.json --who-can GET /products
+    """
+    parsed = parse_target(target, region=state.region)
+    owner = _owner(parsed, api_owner_account, principal)
+    policies: dict[str, Any] = {
+        "resource_policy": read_policy_file(resource_policy) if resource_policy else None,
+        "identity_policies": [read_policy_file(path) for path in identity_policies],
+    }
+    if who_can is not None:
+        _who_can(state, parsed, *who_can, owner, **policies)
+        return
+    request = AccessRequest(
+        principal_arn=principal,
+        principal_account=principal_account(principal),
+        api_owner_account=owner,
+        source_ip=source_ip,
+        method=(method or parsed.method or "GET").upper(),
+        stage=parsed.stage,
+        path=parsed.path,
+        api_id=parsed.api_id,
+        region=parsed.region,
+        current_time=current_time or _dt.datetime.now(_dt.timezone.utc),
+        endpoint_type=endpoint_type,
+        context_keys=parse_context_keys(context_pairs),
+        partition=parsed.partition,
+    )
+    decision = authorize(request, authorization=authorization.upper(), **policies)
+    text = decision.explain()
+    if decision.lint:
+        text += "\nLint warnings:\n" + "\n".join(f"  - {warning}" for warning in decision.lint)
+    emit(state, decision.to_dict(), text)
+    if not decision.allowed:
+        raise click.exceptions.Exit(ExitCode.ACCESS_DENIED)

@@ -1,0 +1,160 @@
+"""``apiclient invoke METHOD URL [ITEM...]``: one signed call, with curl's and httpie's habits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+import requests
+
+from apiclient.cli.app import CliContext, common_options, pass_cli_context
+from apiclient.cli.creds import CredentialOptions, build_provider, credential_options
+from apiclient.cli.errors import ExitCode
+from apiclient.cli.exchange import request_lines, response_dict, response_head
+from apiclient.cli.items import parse_header, parse_items, read_body
+from apiclient.cli.policies import read_policy_file
+from apiclient.cli.refusal import explain_refusal
+from apiclient.cli.render import json_text
+from apiclient.endpoint import parse_url
+from apiclient.errors import AccessDenied
+from apiclient.session import Client
+
+__all__ = ["invoke"]
+
+
+def _merge_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Repeated names joined with ``, `` (RFC 9110 section 5.3), the first spelling kept."""
+    merged: dict[str, str] = {}
+    spelling: dict[str, str] = {}
+    for name, value in pairs:
+        key = spelling.setdefault(name.lower(), name)
+        merged[key] = f"{merged[key]}, {value}" if key in merged else value
+    return merged
+
+
+def _show_text(response: requests.Response, *, include: bool, to_stdout: bool) -> None:
+    if include:
+        click.echo("\n".join(response_head(response)) + "\n")
+    if to_stdout and response.content:
+        click.echo(response.text.rstrip("\n"))
+
+
+def _show_refusal(state: CliContext, denied: AccessDenied, *, include: bool, verbose: bool) -> None:
+    response = denied.response
+    if state.json:
+        data: dict[str, Any] = {"status": denied.status_code}
+        if response is not None:
+            data = response_dict(response, verbose)
+        data["diagnosis"] = denied.diagnosis.to_dict()
+        click.echo(json_text(data))
+        return
+    if include and response is not None:
+        click.echo("\n".join(response_head(response)) + "\n")
+    click.echo(denied.diagnosis.to_text())
+
+
+@click.command()
+@click.argument("method")
+@click.argument("url")
+@click.argument("items", nargs=-1)
+@click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Add a header.")
+@click.option("-d", "--data", help="Request body: text, @FILE, or @- for stdin.")
+@click.option("-i", "--include", is_flag=True, help="Print the status line and response headers.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the signed request to stderr, secrets masked.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the response body to FILE.")
+@click.option("--fail", is_flag=True, help="Exit 22 on an HTTP status >= 400 (401/403 still exit 3).")
+@credential_options
+@click.option("--service", help="Signing name (default: from the URL, execute-api).")
+@click.option("--api-key", envvar="APICLIENT_API_KEY", help="Send x-api-key (usage plans).")
+@click.option("--connect-to", metavar="HOST:PORT", help="Connect there while signing for the URL's host.")
+@click.option("--allow-http", is_flag=True, help="Allow plain http to a host that is not loopback.")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False),
+    help="The API's resource policy (JSON), to explain a refusal with the policy engine.",
+)
+@click.option(
+    "--identity-policy",
+    "identity_policy_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="The caller's identity policy (JSON; repeatable), for the same explanation.",
+)
+@common_options
+@pass_cli_context
+def invoke(
+    state: CliContext,
+    /,
+    *,
+    method: str,
+    url: str,
+    items: tuple[str, ...],
+    headers: tuple[str, ...],
+    data: str | None,
+    include: bool,
+    verbose: bool,
+    output_file: str | None,
+    fail: bool,
+    service: str | None,
+    api_key: str | None,
+    connect_to: str | None,
+    allow_http: bool,
+    policy_file: str | None,
+    identity_policy_files: tuple[str, ...],
+    **credential_values: Any,
+) -> None:
+    """Call METHOD URL signed with SigV4.
+
+    ITEMs as in httpie: Name:value (header), key==value (query), key=value (JSON string field),
+    key:=json (raw JSON field). With --policy (and --identity-policy) a refusal is also
+    evaluated by the policy engine; the caller's public IP is unknown here, so conditions on
+    aws:SourceIp show as missing keys.
+
+    \b
+    Examples:
+      apiclient invoke GET https://abc123.execute-api.us-east-1.amazonaws.com/prod/products
+      apiclient invoke POST $URL/products name=pen price:=3 --role-arn $ROLE --external-id $ID
+    """
+    options = CredentialOptions.from_command(state, credential_values)
+    parse_url(url, region=options.region, service=service)  # a bad URL is reported before credentials
+    parsed = parse_items(items)
+    header_pairs = [parse_header(h) for h in headers] + parsed.headers
+    body = read_body(data, parsed.json_fields, click.get_binary_stream("stdin"))
+    if body.content_type and not any(name.lower() == "content-type" for name, _ in header_pairs):
+        header_pairs.append(("Content-Type", body.content_type))
+    client = Client(
+        url,
+        credentials=build_provider(options),
+        region=options.region,
+        service=service,
+        api_key=api_key,
+        connect_to=connect_to,
+        allow_http=allow_http,
+    )
+    resource_policy = read_policy_file(policy_file) if policy_file else None
+    identity_policies = [read_policy_file(path) for path in identity_policy_files]
+    try:
+        response = client.request(
+            method.upper(), url, params=parsed.query, headers=_merge_headers(header_pairs), data=body.data
+        )
+    except AccessDenied as denied:
+        if verbose and denied.request is not None:
+            click.echo("\n".join(request_lines(denied.request)), err=True)
+        if resource_policy or identity_policies:
+            denied.diagnosis = explain_refusal(
+                denied.diagnosis, resource_policy=resource_policy, identity_policies=identity_policies
+            )
+        _show_refusal(state, denied, include=include, verbose=verbose)
+        raise click.exceptions.Exit(ExitCode.ACCESS_DENIED) from None
+    if verbose and response.request is not None:
+        click.echo("\n".join(request_lines(response.request)), err=True)
+    if output_file is not None:
+        with open(output_file, "wb") as handle:
+            handle.write(response.content)
+    if state.json:
+        click.echo(json_text(response_dict(response, verbose)))
+    else:
+        _show_text(response, include=include, to_stdout=output_file is None)
+    if fail and response.status_code >= 400:
+        raise click.exceptions.Exit(ExitCode.HTTP_ERROR)

@@ -1,0 +1,66 @@
+"""A filter that masks credentials in botocore's DEBUG log lines.
+
+botocore logs raw STS responses (``botocore.parsers``: "Response body",
+including ``SecretAccessKey`` and ``SessionToken``), request parameters
+(``botocore.endpoint``: ``WebIdentityToken``, ``TokenCode``) and canonical
+requests (``botocore.auth``: ``x-amz-security-token``). apiclient's rule is that
+no secret reaches a log, so the providers that call botocore install this
+filter on those loggers first.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+
+__all__ = ["guard_botocore_logs"]
+
+_LOGGERS = (
+    "botocore.parsers",
+    "botocore.endpoint",
+    "botocore.auth",
+    "botocore.credentials",
+    "botocore.utils",
+)
+_SECRET_NAMES = (
+    "SecretAccessKey|secretAccessKey|SessionToken|sessionToken|Token|accessToken|"
+    "WebIdentityToken|TokenCode|X-Amz-Security-Token|aws_secret_access_key|aws_session_token"
+)
+
+
+@functools.cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    # Compiled on first use, not at import: the environment-only path never needs them.
+    return (
+        # XML (STS query protocol): <SecretAccessKey>...</SecretAccessKey>
+        (re.compile(rf"<({_SECRET_NAMES})>[^<]*</\1>"), r"<\1><redacted></\1>"),
+        # dicts and JSON: 'SessionToken': 'abc', "secretAccessKey":"abc", 'X-Amz-Security-Token': b'abc'
+        (re.compile(rf"""(["']({_SECRET_NAMES})["']\s*:\s*b?["'])[^"']*"""), r"\1<redacted>"),
+        # form-encoded request bodies: WebIdentityToken=abc&...
+        (re.compile(rf"\b({_SECRET_NAMES})=[^&'\"\s]+"), r"\1=<redacted>"),
+        # canonical request header lines: x-amz-security-token:abc
+        (re.compile(r"(x-amz-security-token:)\S+", re.IGNORECASE), r"\1<redacted>"),
+    )
+
+
+class _RedactCredentials(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = message
+        for pattern, replacement in _patterns():
+            masked = pattern.sub(replacement, masked)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+_FILTER = _RedactCredentials()
+
+
+def guard_botocore_logs() -> None:
+    """Install the filter on botocore's loggers that print credentials (idempotent)."""
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

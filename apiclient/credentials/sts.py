@@ -1,0 +1,175 @@
+"""Credentials for an IAM role, from STS AssumeRole, refreshed before they expire."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeAlias
+
+from apiclient.credentials._describe import public_fields
+from apiclient.credentials._model import CredentialProvider, Credentials
+from apiclient.credentials._sts_client import (
+    call_sts,
+    check_duration,
+    check_role_arn,
+    credentials_from_response,
+    policy_text,
+    session_name_or_default,
+    sts_client,
+    tag_list,
+)
+from apiclient.credentials.chain import default
+from apiclient.credentials.refresh import Clock, RefreshingProvider, utc_now
+from apiclient.errors import CredentialsError
+
+__all__ = ["AssumeRoleProvider", "TokenCode", "assume_role"]
+
+TokenCode: TypeAlias = str | Callable[[], str]
+"""An MFA code, or a zero-argument callable that asks for one (called on every refresh)."""
+
+
+class AssumeRoleProvider(RefreshingProvider):
+    """Calls AssumeRole with credentials from ``source`` and refreshes the result.
+
+    The STS client is kept while the source returns the same snapshot, and
+    rebuilt when the source's credentials change (e.g. the source refreshed).
+    """
+
+    def __init__(
+        self,
+        role_arn: str,
+        *,
+        source: CredentialProvider | None,
+        params: Mapping[str, Any],
+        token_code: TokenCode | None,
+        sts_endpoint_url: str | None,
+        region: str | None,
+        clock: Clock,
+    ) -> None:
+        super().__init__(clock=clock)
+        self._role_arn = role_arn
+        self._source = source
+        self._params = dict(params)
+        self._token_code = token_code
+        self._token_code_used = False
+        self._endpoint_url = sts_endpoint_url
+        self._region = region
+        self._client: Any = None
+        self._client_credentials: Credentials | None = None
+        self._principal: str | None = None
+
+    def _label(self) -> str:
+        return self._role_arn
+
+    def _source_provider(self) -> CredentialProvider:
+        if self._source is None:
+            self._source = default()
+        return self._source
+
+    def _client_for(self, credentials: Credentials) -> Any:
+        if self._client is None or credentials != self._client_credentials:
+            self._client = sts_client(
+                credentials=credentials, region=self._region, endpoint_url=self._endpoint_url
+            )
+            self._client_credentials = credentials
+        return self._client
+
+    def _mfa_code(self) -> str:
+        if callable(self._token_code):
+            return self._token_code().strip()
+        if self._token_code is None or self._token_code_used:
+            # An MFA code is single-use (STS refuses a replayed one), so refreshing needs a fresh one.
+            raise CredentialsError(
+                f"assuming {self._role_arn} needs a new MFA code: pass token_code as a callable "
+                "that asks for one"
+            )
+        self._token_code_used = True
+        return self._token_code
+
+    def _fetch(self) -> Credentials:
+        client = self._client_for(self._source_provider().get())
+        params = dict(self._params)
+        if "SerialNumber" in params:
+            params["TokenCode"] = self._mfa_code()
+        response = call_sts("AssumeRole", self._role_arn, lambda: client.assume_role(**params))
+        self._principal = response["AssumedRoleUser"]["Arn"]
+        return credentials_from_response(response)
+
+    def describe(self) -> dict[str, Any]:
+        """Role, session name, principal (the AssumedRoleUser ARN), access key, expiry, and the source."""
+        lease = self._lease
+        info: dict[str, Any] = {
+            "source": "assume-role",
+            "role_arn": self._role_arn,
+            "session_name": self._params["RoleSessionName"],
+        }
+        if self._principal:
+            info["principal"] = self._principal
+        info.update(public_fields(lease.credentials if lease else None))
+        if self._client is not None:
+            info["sts_endpoint"] = self._client.meta.endpoint_url
+        if self._source is not None:
+            info["source_credentials"] = self._source.describe()
+        return info
+
+    def __repr__(self) -> str:
+        session_name = self._params["RoleSessionName"]
+        return f"AssumeRoleProvider(role_arn={self._role_arn!r}, session_name={session_name!r})"
+
+
+def assume_role(
+    role_arn: str,
+    *,
+    source: CredentialProvider | None = None,
+    external_id: str | None = None,
+    session_name: str | None = None,
+    duration_seconds: int = 3600,
+    mfa_serial: str | None = None,
+    token_code: TokenCode | None = None,
+    policy: Mapping[str, Any] | str | None = None,
+    tags: Mapping[str, str] | None = None,
+    source_identity: str | None = None,
+    sts_endpoint_url: str | None = None,
+    region: str | None = None,
+    clock: Clock = utc_now,
+) -> AssumeRoleProvider:
+    """Credentials for ``role_arn``, assumed with STS on first use and refreshed before expiry.
+
+    Args:
+        source: provider of the credentials that call STS (default: ``default()``);
+            another ``assume_role`` provider chains roles.
+        session_name: defaults to ``apiclient-<user>-<epoch>``.
+        token_code: the MFA code for ``mfa_serial``, or a callable asking for
+            one; a plain code works for the first call only.
+        policy: a session policy, as a dict or JSON text.
+        tags: session tags.
+        clock: returns the current time; the refresh windows are measured with it.
+
+    Raises:
+        CredentialsError: an argument STS would refuse (checked here, before any call).
+    """
+    params: dict[str, Any] = {
+        "RoleArn": check_role_arn(role_arn),
+        "RoleSessionName": session_name_or_default(session_name),
+        "DurationSeconds": check_duration(duration_seconds),
+    }
+    if external_id is not None:
+        params["ExternalId"] = external_id
+    if mfa_serial is not None:
+        if token_code is None:
+            raise CredentialsError(f"mfa_serial {mfa_serial!r} needs token_code (a code or a callable)")
+        params["SerialNumber"] = mfa_serial
+    if policy is not None:
+        params["Policy"] = policy_text(policy)
+    if tags:
+        params["Tags"] = tag_list(tags)
+    if source_identity is not None:
+        params["SourceIdentity"] = source_identity
+    return AssumeRoleProvider(
+        role_arn,
+        source=source,
+        params=params,
+        token_code=token_code,
+        sts_endpoint_url=sts_endpoint_url,
+        region=region,
+        clock=clock,
+    )

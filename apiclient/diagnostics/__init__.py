@@ -1,0 +1,7 @@
+"""Why API Gateway refused a call: ``classify`` a 401/403, ``diagnose`` it with the client's knowledge."""
+
+from apiclient.diagnostics.classify import classify
+from apiclient.diagnostics.diagnose import diagnose
+from apiclient.diagnostics.model import CAUSES, Cause, Diagnosis
+
+__all__ = ["CAUSES", "Cause", "Diagnosis", "classify", "diagnose"]

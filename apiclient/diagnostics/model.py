@@ -1,0 +1,91 @@
+"""``Diagnosis``: why API Gateway refused a call, and what to change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, get_args
+
+__all__ = ["CAUSES", "Cause", "DecisionLike", "Diagnosis"]
+
+# The cause vocabulary of DESIGN.md ("Diagnostics").
+Cause = Literal[
+    "missing_auth_or_route",
+    "incomplete_signature",
+    "signature_mismatch",
+    "clock_skew",
+    "token_invalid",
+    "token_expired",
+    "wrong_region",
+    "wrong_service",
+    "explicit_deny",
+    "explicit_deny_resource_policy",
+    "no_allow",
+    "authorizer_unauthorized",
+    "authorizer_deny",
+    "authorizer_no_allow",
+    "forbidden_generic",
+    "api_key",
+    "waf",
+    "private_api_vpce",
+    "unknown",
+]
+
+CAUSES: frozenset[str] = frozenset(get_args(Cause))
+
+
+class DecisionLike(Protocol):
+    """What a diagnosis needs from a policy engine ``Decision``."""
+
+    def explain(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The cause of a 401/403, the evidence for it and the next steps.
+
+    ``summary`` is one line: what went wrong and what to change. ``details`` holds
+    parsed facts (principal, resource ARN, skew seconds...). No field ever holds a
+    secret key, a session token or a signature.
+    """
+
+    cause: Cause
+    status: int | None
+    summary: str
+    error_type: str | None = None
+    message: str | None = None
+    evidence: tuple[str, ...] = ()
+    next_steps: tuple[str, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
+    decision: DecisionLike | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (lists, dicts, strings and numbers only)."""
+        return {
+            "cause": self.cause,
+            "status": self.status,
+            "summary": self.summary,
+            "error_type": self.error_type,
+            "message": self.message,
+            "evidence": list(self.evidence),
+            "next_steps": list(self.next_steps),
+            "details": dict(self.details),
+            "decision": self.decision.to_dict() if self.decision is not None else None,
+        }
+
+    def to_text(self) -> str:
+        """A few lines for a terminal: the summary, then the evidence and the next steps."""
+        status = f"{self.status} " if self.status else ""
+        lines = [f"{status}{self.cause}: {self.summary}"]
+        if self.evidence:
+            lines.append("Evidence:")
+            lines.extend(f"  - {item}" for item in self.evidence)
+        if self.decision is not None:
+            lines.append("Policy evaluation:")
+            lines.extend(f"  {line}" for line in self.decision.explain().splitlines())
+        if self.next_steps:
+            lines.append("Next steps:")
+            lines.extend(f"  {number}. {step}" for number, step in enumerate(self.next_steps, 1))
+        return "\n".join(lines)

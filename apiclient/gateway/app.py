@@ -1,0 +1,74 @@
+"""The gateway's services behind one port: execute-api, STS, IMDS and container credentials."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from apiclient.gateway.accesslog import AccessLog, Entry
+from apiclient.gateway.config import GatewayConfig
+from apiclient.gateway.identities import IdentityStore
+from apiclient.gateway.imds import CredentialEndpoints
+from apiclient.gateway.invoke import invoke
+from apiclient.gateway.responses import Answer, mock_answer
+from apiclient.gateway.routing import target_of
+from apiclient.gateway.sts import StsService
+from apiclient.gateway.wire import WireRequest
+
+__all__ = ["GatewayApp"]
+
+logger = logging.getLogger("apiclient.gateway")
+
+
+class GatewayApp:
+    """Routes each request to its service and writes the access log; knows nothing of sockets."""
+
+    def __init__(self, config: GatewayConfig, *, credential_lifetime: dt.timedelta | None = None) -> None:
+        self.config = config
+        self.store = IdentityStore(config)
+        self.sts = StsService(config, self.store, credential_lifetime)
+        self.credentials = CredentialEndpoints(config, self.sts)
+        self.access_log = AccessLog()
+
+    def answer(self, request: WireRequest) -> Answer:
+        started = time.perf_counter()
+        try:
+            entry = self._dispatch(request, started)
+        except Exception:
+            # A bug must not kill the connection thread; API Gateway's own 500 text, details to the log.
+            logger.exception("internal error answering %s %s", request.method, request.path)
+            answer = mock_answer(
+                request.stamp, 500, {}, b'{"message": "Internal server error"}', "application/json"
+            )
+            entry = Entry(request, answer, _ms_since(started))
+        self.access_log.write(entry)
+        return entry.answer
+
+    def _dispatch(self, request: WireRequest, started: float) -> Entry:
+        target = target_of(request, self.config)
+        if target == "sts":
+            answer, key = self.sts.handle(request)
+            return Entry(request, answer, _ms_since(started), key.principal if key else None, service="sts")
+        if target == "imds":
+            return Entry(request, self.credentials.imds(request), _ms_since(started), service="imds")
+        if target == "container":
+            return Entry(
+                request, self.credentials.container(request), _ms_since(started), service="container"
+            )
+        assert not isinstance(target, str)
+        result = invoke(request, target, self.store)
+        match = result.match
+        return Entry(
+            request,
+            result.answer,
+            _ms_since(started),
+            result.principal,
+            match.resource_path if match else None,
+            target.api.id if target.api else None,
+            match.stage if match else None,
+        )
+
+
+def _ms_since(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)

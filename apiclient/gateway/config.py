@@ -1,0 +1,466 @@
+"""The gateway configuration: YAML or JSON, validated into frozen dataclasses.
+
+Every problem raises ``ConfigError`` whose ``path`` names the field, e.g.
+``apis[0].routes[2].authorization``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from apiclient.errors import ConfigError, PolicyError
+from apiclient.policy import parse_policy
+
+__all__ = [
+    "AccessKey",
+    "Account",
+    "Api",
+    "GatewayConfig",
+    "MockAnswer",
+    "Role",
+    "Route",
+    "User",
+    "WebIdentityToken",
+    "load_config",
+    "sample_config",
+]
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+_API_ID = re.compile(r"^[a-z0-9]{1,32}$")
+_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
+_STAGE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+_AUTHORIZATIONS = ("AWS_IAM", "NONE")
+_ENDPOINT_TYPES = ("PRIVATE", "REGIONAL")
+# IAM's documented bounds for a role's MaxSessionDuration (1 to 12 hours).
+_MIN_SESSION, _MAX_SESSION = 3600, 43200
+
+Policy = Mapping[str, Any]
+AccountLookup = Callable[["_Fields"], str]
+
+
+@dataclass(frozen=True)
+class Account:
+    """An AWS account taking part in the scenario."""
+
+    id: str
+    organization_id: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class AccessKey:
+    """A long-term access key pair; the secret never shows in the repr."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class User:
+    """An IAM user with its keys and identity policies."""
+
+    name: str
+    account: str
+    path: str = "/"
+    access_keys: tuple[AccessKey, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account}:user{self.path}{self.name}"
+
+
+@dataclass(frozen=True)
+class Role:
+    """An IAM role: who may assume it (trust policy) and what its sessions may do."""
+
+    name: str
+    account: str
+    trust_policy: Policy
+    path: str = "/"
+    policies: tuple[Policy, ...] = ()
+    max_session_duration: int = 3600
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account}:role{self.path}{self.name}"
+
+
+@dataclass(frozen=True)
+class MockAnswer:
+    """A route's mock integration answer."""
+
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class Route:
+    """A method on a resource path template such as ``/products/{id}``."""
+
+    method: str
+    path: str
+    authorization: str = "AWS_IAM"
+    api_key_required: bool = False
+    answer: MockAnswer | None = None
+
+
+@dataclass(frozen=True)
+class Api:
+    """A REST API with its stages, routes and resource policy."""
+
+    id: str
+    region: str
+    account: str
+    stages: tuple[str, ...]
+    routes: tuple[Route, ...]
+    endpoint_type: str = "REGIONAL"
+    resource_policy: Policy | None = None
+    api_keys: tuple[str, ...] = field(default=(), repr=False)
+    name: str | None = None
+
+    @property
+    def host(self) -> str:
+        return f"{self.id}.execute-api.{self.region}.amazonaws.com"
+
+
+@dataclass(frozen=True)
+class WebIdentityToken:
+    """A token that AssumeRoleWithWebIdentity accepts, and the claims it stands for."""
+
+    token: str = field(repr=False)
+    provider: str
+    subject: str
+    audience: str
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    """The whole scenario the gateway serves."""
+
+    accounts: tuple[Account, ...]
+    apis: tuple[Api, ...]
+    users: tuple[User, ...] = ()
+    roles: tuple[Role, ...] = ()
+    instance_role: str | None = None
+    web_identity_tokens: tuple[WebIdentityToken, ...] = ()
+    mfa_code: str | None = field(default=None, repr=False)
+
+    def account(self, account_id: str) -> Account | None:
+        return next((a for a in self.accounts if a.id == account_id), None)
+
+    def role(self, name: str) -> Role | None:
+        return next((r for r in self.roles if r.name == name), None)
+
+    def role_by_arn(self, arn: str) -> Role | None:
+        return next((r for r in self.roles if r.arn == arn), None)
+
+
+def load_config(source: str | Path | Mapping[str, Any] | GatewayConfig) -> GatewayConfig:
+    """Load and validate a configuration from a YAML/JSON file path or an already parsed mapping.
+
+    Raises:
+        ConfigError: the file cannot be read or parsed, or a field is invalid (``path`` names it).
+    """
+    if isinstance(source, GatewayConfig):
+        return source
+    if isinstance(source, Mapping):
+        return _parse(source)
+    return _parse(_read(Path(source)))
+
+
+def sample_config() -> GatewayConfig:
+    """The walkthrough scenario shipped in ``samples/walkthrough.yaml``."""
+    return load_config(Path(__file__).parent / "samples" / "walkthrough.yaml")
+
+
+def _read(path: Path) -> Mapping[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path} is not valid JSON: {exc}") from None
+    else:
+        import yaml  # noqa: PLC0415 - lazy: only YAML files need it (pyproject: "imported lazily")
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{path} must hold a mapping at the top level")
+    return data
+
+
+class _Fields:
+    """Typed access to one mapping of the document, raising ConfigError with the field's path."""
+
+    def __init__(self, data: object, path: str) -> None:
+        if not isinstance(data, Mapping):
+            raise ConfigError("expected a mapping", path)
+        self.data: Mapping[str, Any] = data
+        self.path = path
+
+    def at(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def check_known(self, known: tuple[str, ...]) -> None:
+        for key in self.data:
+            if key not in known:
+                raise ConfigError(f"unknown field (expected one of: {', '.join(known)})", self.at(str(key)))
+
+    def text(self, key: str, default: str | None = None, pattern: re.Pattern[str] | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            raise ConfigError("is required", self.at(key))
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # YAML reads an unquoted account ID as a number
+        if not isinstance(value, str) or not value:
+            raise ConfigError("must be a non-empty string", self.at(key))
+        if pattern is not None and not pattern.match(value):
+            raise ConfigError(f"{value!r} is not valid (expected {pattern.pattern})", self.at(key))
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        return self.text(key) if self.data.get(key) is not None else None
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.text(key, default).upper()
+        if value not in choices:
+            raise ConfigError(f"{value!r} is not one of {', '.join(choices)}", self.at(key))
+        return value
+
+    def integer(self, key: str, default: int, low: int, high: int) -> int:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"must be an integer from {low} to {high}", self.at(key))
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise ConfigError("must be true or false", self.at(key))
+        return value
+
+    def items(self, key: str) -> list[tuple[object, str]]:
+        value = self.data.get(key, [])
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise ConfigError("must be a list", self.at(key))
+        return [(item, f"{self.at(key)}[{i}]") for i, item in enumerate(value)]
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        result = []
+        for item, path in self.items(key):
+            if not isinstance(item, str) or not item:
+                raise ConfigError("must be a non-empty string", path)
+            result.append(item)
+        return tuple(result)
+
+    def tags(self, key: str) -> dict[str, str]:
+        value = self.data.get(key, {})
+        if not isinstance(value, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise ConfigError("must map tag names to string values", self.at(key))
+        return dict(value)
+
+    def policy(self, key: str) -> Policy:
+        if self.data.get(key) is None:
+            raise ConfigError("is required", self.at(key))
+        return _policy(self.data[key], self.at(key))
+
+    def optional_policy(self, key: str) -> Policy | None:
+        return self.policy(key) if self.data.get(key) is not None else None
+
+    def policies(self, key: str) -> tuple[Policy, ...]:
+        return tuple(_policy(item, path) for item, path in self.items(key))
+
+
+def _policy(value: object, path: str) -> Policy:
+    """A policy document given as a mapping or as JSON text, checked by the policy engine's parser."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"policy is not valid JSON: {exc}", path) from None
+    if not isinstance(value, Mapping) or "Statement" not in value:
+        raise ConfigError("must be a policy document with a Statement", path)
+    try:
+        parse_policy(value)
+    except PolicyError as exc:
+        raise ConfigError(exc.problem, f"{path}.{exc.path}" if exc.path else path) from None
+    return value
+
+
+def _iam_path(fields: _Fields) -> str:
+    path = fields.text("path", "/")
+    if not (path.startswith("/") and path.endswith("/")):
+        raise ConfigError("must begin and end with '/'", fields.at("path"))
+    return path
+
+
+def _parse(data: Mapping[str, Any]) -> GatewayConfig:
+    top = _Fields(data, "")
+    top.check_known(
+        ("accounts", "users", "roles", "apis", "instance_role", "web_identity_tokens", "mfa_code")
+    )
+    accounts = tuple(_account(_Fields(item, path)) for item, path in top.items("accounts"))
+    known_accounts = {a.id for a in accounts}
+    _unique([a.id for a in accounts], "accounts", "id")
+
+    def account_of(fields: _Fields, key: str = "account") -> str:
+        account = fields.text(key, pattern=_ACCOUNT_ID)
+        if account not in known_accounts:
+            raise ConfigError(f"account {account} is not listed under accounts", fields.at(key))
+        return account
+
+    users = tuple(_user(_Fields(item, path), account_of) for item, path in top.items("users"))
+    roles = tuple(_role(_Fields(item, path), account_of) for item, path in top.items("roles"))
+    apis = tuple(_api(_Fields(item, path), account_of) for item, path in top.items("apis"))
+    if not apis:
+        raise ConfigError("at least one API is required", "apis")
+    _unique([u.arn for u in users], "users", "name")
+    _unique([r.arn for r in roles], "roles", "name")
+    _unique([a.id for a in apis], "apis", "id")
+    _unique([k.access_key_id for u in users for k in u.access_keys], "users", "access_keys")
+    instance_role = top.optional_text("instance_role")
+    if instance_role is not None and not any(r.name == instance_role for r in roles):
+        raise ConfigError(f"no role named {instance_role!r} under roles", "instance_role")
+    tokens = tuple(_web_token(_Fields(item, path)) for item, path in top.items("web_identity_tokens"))
+    mfa_code = top.optional_text("mfa_code")
+    if mfa_code is not None and not re.fullmatch(r"\d{6}", mfa_code):
+        raise ConfigError("must be six digits", "mfa_code")
+    return GatewayConfig(accounts, apis, users, roles, instance_role, tokens, mfa_code)
+
+
+def _unique(values: list[str], path: str, what: str) -> None:
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise ConfigError(f"duplicate {what} {value!r}", f"{path}[{index}]")
+        seen.add(value)
+
+
+def _account(fields: _Fields) -> Account:
+    fields.check_known(("id", "organization_id", "name"))
+    return Account(
+        fields.text("id", pattern=_ACCOUNT_ID),
+        fields.optional_text("organization_id"),
+        fields.optional_text("name"),
+    )
+
+
+def _user(fields: _Fields, account_of: AccountLookup) -> User:
+    fields.check_known(("name", "path", "account", "access_keys", "policies", "tags"))
+    keys = []
+    for item, path in fields.items("access_keys"):
+        key = _Fields(item, path)
+        key.check_known(("id", "secret"))
+        keys.append(AccessKey(key.text("id", pattern=re.compile(r"^[A-Z0-9]{16,128}$")), key.text("secret")))
+    return User(
+        fields.text("name", pattern=_NAME),
+        account_of(fields),
+        _iam_path(fields),
+        tuple(keys),
+        fields.policies("policies"),
+        fields.tags("tags"),
+    )
+
+
+def _role(fields: _Fields, account_of: AccountLookup) -> Role:
+    fields.check_known(
+        ("name", "path", "account", "trust_policy", "policies", "max_session_duration", "tags")
+    )
+    return Role(
+        fields.text("name", pattern=_NAME),
+        account_of(fields),
+        fields.policy("trust_policy"),
+        _iam_path(fields),
+        fields.policies("policies"),
+        fields.integer("max_session_duration", 3600, _MIN_SESSION, _MAX_SESSION),
+        fields.tags("tags"),
+    )
+
+
+def _api(fields: _Fields, account_of: AccountLookup) -> Api:
+    fields.check_known(
+        (
+            "id",
+            "name",
+            "region",
+            "account",
+            "endpoint_type",
+            "stages",
+            "resource_policy",
+            "routes",
+            "api_keys",
+        )
+    )
+    stages = fields.strings("stages")
+    if not stages:
+        raise ConfigError("at least one stage is required", fields.at("stages"))
+    for index, stage in enumerate(stages):
+        if not _STAGE.match(stage):
+            raise ConfigError(f"{stage!r} is not a valid stage name", f"{fields.at('stages')}[{index}]")
+    routes = tuple(_route(_Fields(item, path)) for item, path in fields.items("routes"))
+    if not routes:
+        raise ConfigError("at least one route is required", fields.at("routes"))
+    _unique([f"{r.method} {r.path}" for r in routes], fields.at("routes"), "route")
+    return Api(
+        fields.text("id", pattern=_API_ID),
+        fields.text("region", pattern=_REGION),
+        account_of(fields),
+        stages,
+        routes,
+        fields.choice("endpoint_type", _ENDPOINT_TYPES, "REGIONAL"),
+        fields.optional_policy("resource_policy"),
+        fields.strings("api_keys"),
+        fields.optional_text("name"),
+    )
+
+
+def _route(fields: _Fields) -> Route:
+    fields.check_known(("method", "path", "authorization", "api_key_required", "response"))
+    path = fields.text("path")
+    if not path.startswith("/"):
+        raise ConfigError("must start with '/'", fields.at("path"))
+    answer = None
+    if fields.data.get("response") is not None:
+        answer_fields = _Fields(fields.data["response"], fields.at("response"))
+        answer_fields.check_known(("status", "headers", "body"))
+        body = answer_fields.data.get("body", "")
+        if not isinstance(body, str):
+            body = json.dumps(body, separators=(",", ":"))
+        answer = MockAnswer(
+            answer_fields.integer("status", 200, 100, 599), answer_fields.tags("headers"), body
+        )
+    return Route(
+        fields.choice("method", _METHODS, "GET"),
+        path,
+        fields.choice("authorization", _AUTHORIZATIONS, "AWS_IAM"),
+        fields.boolean("api_key_required", False),
+        answer,
+    )
+
+
+def _web_token(fields: _Fields) -> WebIdentityToken:
+    fields.check_known(("token", "provider", "subject", "audience"))
+    return WebIdentityToken(
+        fields.text("token"), fields.text("provider"), fields.text("subject"), fields.text("audience")
+    )

@@ -1,0 +1,161 @@
+"""The answers API Gateway sends, byte for byte.
+
+Texts, statuses and ``x-amzn-ErrorType`` values follow ../shared/reference/apigateway-errors.md (the
+REST API table); the row each function reproduces is named in its docstring.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import email.utils
+import json
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = [
+    "SIGNATURE_MISMATCH",
+    "Answer",
+    "Stamp",
+    "access_denied",
+    "expired_token",
+    "forbidden",
+    "incomplete_signature",
+    "invalid_signature",
+    "invalid_token",
+    "mask_account",
+    "missing_authentication_token",
+    "mock_answer",
+]
+
+SIGNATURE_MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+    "Access Key and signing method. Consult the service documentation for details."
+)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies one request: its ID (a UUID, as API Gateway's) and the instant it arrived.
+
+    The same instant dates the answer and judges the signature's clock skew, so the ``Date`` header
+    and the "Signature expired" text always agree.
+    """
+
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer: status, headers in order, body; ``error`` is the access log's errorMessage."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    error: str | None = None
+
+
+def _apigw_id() -> str:
+    # x-amz-apigw-id values are 16 base64 characters ending in "=" (11 random bytes) in every capture.
+    return base64.b64encode(secrets.token_bytes(11)).decode()
+
+
+def _answer(
+    stamp: Stamp,
+    status: int,
+    body: bytes,
+    content_type: str,
+    *,
+    extra: tuple[tuple[str, str], ...],
+    error: str | None,
+) -> Answer:
+    headers = (
+        ("Date", email.utils.format_datetime(stamp.now, usegmt=True)),
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(body))),
+        ("x-amzn-RequestId", stamp.request_id),
+        *extra,
+        ("x-amz-apigw-id", _apigw_id()),
+    )
+    return Answer(status, headers, body, error)
+
+
+def _error(stamp: Stamp, status: int, error_type: str, key: str, message: str) -> Answer:
+    body = json.dumps({key: message}, separators=(",", ":")).encode()
+    return _answer(
+        stamp, status, body, "application/json", extra=(("x-amzn-ErrorType", error_type),), error=message
+    )
+
+
+def missing_authentication_token(stamp: Stamp) -> Answer:
+    """No route matches, or an unsigned request reached an ``AWS_IAM`` method (42-byte body)."""
+    return _error(
+        stamp, 403, "MissingAuthenticationTokenException", "message", "Missing Authentication Token"
+    )
+
+
+def incomplete_signature(stamp: Stamp, message: str) -> Answer:
+    """An Authorization header that is not SigV4."""
+    return _error(stamp, 403, "IncompleteSignatureException", "message", message)
+
+
+def invalid_signature(stamp: Stamp, message: str) -> Answer:
+    """Signature mismatch, clock skew, or a credential scope naming the wrong region or service."""
+    return _error(stamp, 403, "InvalidSignatureException", "message", message)
+
+
+def invalid_token(stamp: Stamp) -> Answer:
+    """An unknown access key or a missing/wrong session token (KC403: AccessDeniedException)."""
+    return _error(
+        stamp,
+        403,
+        "AccessDeniedException",
+        "message",
+        "The security token included in the request is invalid.",
+    )
+
+
+def expired_token(stamp: Stamp) -> Answer:
+    """Expired temporary credentials: GRT's EXPIRED_TOKEN 403 with AWS's usual ExpiredTokenException text."""
+    return _error(
+        stamp,
+        403,
+        "ExpiredTokenException",
+        "message",
+        "The security token included in the request is expired",
+    )
+
+
+def mask_account(resource_arn: str) -> str:
+    """Mask the account field of an ARN to its last four digits, as IAM denials print it."""
+    parts = resource_arn.split(":", 5)
+    if len(parts) == 6 and len(parts[4]) == 12:
+        parts[4] = "********" + parts[4][-4:]
+    return ":".join(parts)
+
+
+def access_denied(stamp: Stamp, principal_arn: str | None, resource_arn: str, *, explicit: bool) -> Answer:
+    """An IAM or resource-policy refusal; note the capital ``"Message"`` key of the captures."""
+    suffix = " with an explicit deny" if explicit else ""
+    message = (
+        f"User: {principal_arn or 'anonymous'} is not authorized to perform: execute-api:Invoke "
+        f"on resource: {mask_account(resource_arn)}{suffix}"
+    )
+    return _error(stamp, 403, "AccessDeniedException", "Message", message)
+
+
+def forbidden(stamp: Stamp) -> Answer:
+    """API key missing or invalid (ambiguous with WAF and private-endpoint refusals)."""
+    return _error(stamp, 403, "ForbiddenException", "message", "Forbidden")
+
+
+def mock_answer(
+    stamp: Stamp, status: int, headers: Mapping[str, str], body: bytes, content_type: str
+) -> Answer:
+    """A successful integration answer with API Gateway's usual response headers."""
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), content_type)
+    extra = tuple((k, v) for k, v in headers.items() if k.lower() not in {"content-type", "content-length"})
+    return _answer(stamp, status, body, content_type, extra=extra, error=None)

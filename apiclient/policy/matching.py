@@ -1,0 +1,232 @@
+"""Matching the Principal, Action and Resource elements, each with a reason."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from apiclient.policy.arns import ACCOUNT_ID, Arn, Caller
+from apiclient.policy.globs import compile_arn, literal_tokens, tokens_of
+from apiclient.policy.model import ActionPattern, ResourcePattern
+from apiclient.policy.parse import SHORTHAND_PREFIX
+from apiclient.policy.readings import Readings
+from apiclient.policy.variables import resolve
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalMatch:
+    matched: bool
+    reason: str
+    via_account: bool = False
+    case_only: bool = False  # the names differ only in letter case
+
+
+@lru_cache(maxsize=4096)
+def _account_of(value: str) -> str | None:
+    """The account an account principal names (``123456789012`` or ``arn:...:iam::123456789012:root``)."""
+    if ACCOUNT_ID.fullmatch(value):
+        return value
+    arn = Arn.parse(value)
+    if arn is not None and arn.service == "iam" and arn.resource == "root":
+        return arn.account
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _role_of(value: str) -> tuple[str, str] | None:
+    """(account, role name) of a role ARN, else None."""
+    arn = Arn.parse(value)
+    if arn is None or arn.service != "iam" or not arn.resource.startswith("role/"):
+        return None
+    return arn.account, arn.resource.rsplit("/", 1)[-1]
+
+
+def _same_role(value: str, caller: Caller) -> bool:
+    """A role ARN principal covers the role's sessions [IAM:reference_policies_elements_principal]."""
+    role = _role_of(value)
+    if role is None:
+        return False
+    if caller.kind == "role":
+        return caller.arn == value
+    if caller.kind == "assumed-role" and caller.role_arn is not None:
+        return role[0] == caller.account and caller.role_arn.endswith(f":role/{role[1]}")
+    return False
+
+
+def principal_entry(
+    kind: str, value: str, caller: Caller, context: Mapping[str, tuple[str, ...]]
+) -> PrincipalMatch:
+    """Whether one Principal entry names the caller."""
+    who = caller.arn or "an anonymous caller"
+    if kind == "AWS":
+        if value == "*":
+            return PrincipalMatch(True, f'"*" names everyone, {who} included')
+        account = _account_of(value)
+        if account is not None:
+            if caller.kind != "anonymous" and caller.account == account:
+                return PrincipalMatch(True, f"{who} is in account {account}", via_account=True)
+            return PrincipalMatch(False, f"{who} is not in account {account}")
+        if _same_role(value, caller):
+            return PrincipalMatch(
+                True,
+                f"{who} is a session of role {value}"
+                if caller.kind == "assumed-role"
+                else f"{who} is {value}",
+            )
+        if caller.arn == value:
+            return PrincipalMatch(True, f"{who} is {value}")
+        if _differs_in_case_only(value, caller):
+            return PrincipalMatch(False, f"{who} differs from {value} only in letter case", case_only=True)
+        return PrincipalMatch(False, f"{who} is not {value}")
+    if kind == "Federated":
+        providers = context.get("aws:federatedprovider", ())
+        if caller.arn == value or value in providers:
+            return PrincipalMatch(True, f"the caller was federated by {value}")
+        return PrincipalMatch(False, f"the caller was not federated by {value}")
+    if caller.arn == value:
+        return PrincipalMatch(True, f"{who} is the {kind} principal {value}")
+    return PrincipalMatch(False, f"{who} is not the {kind} principal {value}")
+
+
+def _differs_in_case_only(value: str, caller: Caller) -> bool:
+    role = _role_of(value.lower())
+    if caller.kind == "assumed-role" and role is not None and caller.role_arn is not None:
+        return role[0] == caller.account and caller.role_arn.lower().endswith(f":role/{role[1]}")
+    return caller.arn is not None and caller.arn.lower() == value.lower()
+
+
+def principal_element(
+    entries: tuple[tuple[str, str], ...],
+    caller: Caller,
+    context: Mapping[str, tuple[str, ...]],
+    readings: Readings,
+    consulted: set[str],
+) -> PrincipalMatch:
+    """A Principal element matches when any entry does; a direct match beats an account match.
+
+    A name that differs only in letter case is an open question (policy-semantics.md (c)).
+    """
+    results = [principal_entry(kind, value, caller, context) for kind, value in entries]
+    hits = [result for result in results if result.matched]
+    if not hits:
+        near = [result for result in results if result.case_only]
+        if near:
+            consulted.add("principal_name_case_sensitive")
+            if not readings.principal_name_case_sensitive:
+                return PrincipalMatch(
+                    True, near[0].reason + ", which matches if AWS stored it as a unique ID"
+                )
+        return PrincipalMatch(False, "; ".join(result.reason for result in results))
+    direct = [hit for hit in hits if not hit.via_account]
+    return direct[0] if direct else hits[0]
+
+
+def not_principal_element(
+    entries: tuple[tuple[str, str], ...],
+    caller: Caller,
+    context: Mapping[str, tuple[str, ...]],
+    readings: Readings,
+    consulted: set[str],
+) -> PrincipalMatch:
+    """NotPrincipal matches (the statement applies) when the caller is not exempt.
+
+    The caller is exempt when the list names it (a session also by its role) and its
+    account. Naming it without its account, or a session without its role, is
+    undefined [IAM:reference_policies_elements_notprincipal]; see readings.py.
+    """
+    who = caller.arn or "an anonymous caller"
+    if any(kind == "AWS" and value == "*" for kind, value in entries):
+        return PrincipalMatch(False, 'NotPrincipal "*" exempts everyone')
+    if caller.kind == "anonymous":
+        return PrincipalMatch(True, "an anonymous caller is never exempted by NotPrincipal")
+    accounts = {_account_of(value) for kind, value in entries if kind == "AWS"}
+    account_listed = caller.account in accounts
+    if caller.kind == "root":
+        return PrincipalMatch(not account_listed, f"{who} is {'' if account_listed else 'not '}listed")
+    named = [
+        value
+        for kind, value in entries
+        if _account_of(value) is None and principal_entry(kind, value, caller, context).matched
+    ]
+    if not named:
+        return PrincipalMatch(True, f"{who} is not listed in NotPrincipal")
+    role_listed = caller.kind != "assumed-role" or any(value != caller.arn for value in named)
+    if account_listed and role_listed:
+        return PrincipalMatch(
+            False,
+            f"NotPrincipal lists {', '.join(named)} and account {caller.account}, which exempts the caller",
+        )
+    consulted.add("notprincipal_named_is_enough")
+    missing = [] if account_listed else [f"account {caller.account}"]
+    missing += [] if role_listed else [f"role {caller.role_arn}"]
+    note = (
+        f"NotPrincipal names {', '.join(named)} but not {' or '.join(missing)}; AWS does not document "
+        "whether that exempts the caller"
+    )
+    return PrincipalMatch(not readings.notprincipal_named_is_enough, note)
+
+
+def action_element(patterns: tuple[ActionPattern, ...], action: str) -> tuple[bool, str]:
+    for pattern in patterns:
+        if pattern.regex.fullmatch(action):
+            return True, f"{action} matches {pattern.text}"
+    listed = ", ".join(pattern.text for pattern in patterns)
+    return False, f"{action} matches none of {listed}"
+
+
+def shorthand_base(resource: str) -> str | None:
+    """``arn:partition:execute-api:region:account:api-id`` of an execute-api ARN, else None."""
+    arn = Arn.parse(resource)
+    if arn is None or arn.service != "execute-api" or "/" not in arn.resource:
+        return None
+    api_id = arn.resource.split("/", 1)[0]
+    return f"arn:{arn.partition}:execute-api:{arn.region}:{arn.account}:{api_id}"
+
+
+@lru_cache(maxsize=4096)
+def _shorthand_regex(base: str, rest: str) -> re.Pattern[str]:
+    return compile_arn(literal_tokens(base) + tokens_of(rest), False)
+
+
+def resource_pattern(
+    pattern: ResourcePattern, resource: str, base: str | None, context: Mapping[str, tuple[str, ...]]
+) -> tuple[bool, str]:
+    """Whether one Resource entry matches, with the reason."""
+    if pattern.regex is not None:
+        matched = pattern.regex.fullmatch(resource) is not None
+        return matched, f"{resource} {'matches' if matched else 'does not match'} {pattern.text}"
+    if pattern.kind == "shorthand":
+        if base is None:
+            return (
+                False,
+                f"{pattern.text}: the execute-api:/ shorthand only works in the API's resource policy",
+            )
+        # API Gateway expands the shorthand with the API's Region, account and ID
+        # [AG:apigateway-resource-policies-examples].
+        rest = pattern.text[len(SHORTHAND_PREFIX) - 1 :]
+        matched = _shorthand_regex(base, rest).fullmatch(resource) is not None
+        verb = "matches" if matched else "does not match"
+        return matched, f"{resource} {verb} {pattern.text} (= {base}{rest})"
+    tokens = resolve(pattern.text, context)
+    if tokens is None:
+        # "the resource that includes a policy variable with no value will not match any resource"
+        return False, f"{pattern.text} has a policy variable with no value, so it matches nothing"
+    matched = compile_arn(tokens, False).fullmatch(resource) is not None
+    return matched, f"{resource} {'matches' if matched else 'does not match'} {pattern.text}"
+
+
+def resource_element(
+    patterns: tuple[ResourcePattern, ...],
+    resource: str,
+    base: str | None,
+    context: Mapping[str, tuple[str, ...]],
+) -> tuple[bool, str]:
+    reasons = []
+    for pattern in patterns:
+        matched, reason = resource_pattern(pattern, resource, base, context)
+        if matched:
+            return True, reason
+        reasons.append(reason)
+    return False, "; ".join(reasons)

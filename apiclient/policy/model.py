@@ -1,0 +1,81 @@
+"""Parsed policy documents: immutable, with patterns compiled at parse time."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+VARIABLES_VERSION = "2012-10-17"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPattern:
+    text: str
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourcePattern:
+    """A Resource/NotResource entry.
+
+    ``kind`` is "arn" (compiled in ``regex``), "shorthand" (``execute-api:/...``,
+    expanded per API at evaluation) or "template" (has policy variables).
+    """
+
+    text: str
+    kind: str
+    regex: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One key under one operator: ``{"operator": {"key": values}}``.
+
+    ``base`` is the operator without qualifier or IfExists (None when unknown);
+    ``prepared`` holds the values compiled for ``base`` when they need no variables.
+    """
+
+    operator: str
+    base: str | None
+    qualifier: str | None
+    if_exists: bool
+    key: str
+    values: tuple[str, ...]
+    templated: bool
+    prepared: tuple[Any, ...]
+    path: str
+    key_lower: str
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    index: int
+    sid: str | None
+    effect: str
+    principal: tuple[tuple[str, str], ...] | None
+    not_principal: tuple[tuple[str, str], ...] | None
+    actions: tuple[ActionPattern, ...] | None
+    not_actions: tuple[ActionPattern, ...] | None
+    resources: tuple[ResourcePattern, ...] | None
+    not_resources: tuple[ResourcePattern, ...] | None
+    conditions: tuple[Condition, ...]
+    source: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return f"Statement[{self.index}]" + (f" (Sid {self.sid!r})" if self.sid else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str
+    version: str | None
+    id: str | None
+    statements: tuple[Statement, ...]
+    source: dict[str, Any]
+
+    @property
+    def variables_enabled(self) -> bool:
+        """Policy variables only exist under Version 2012-10-17 [IAM:reference_policies_variables]."""
+        return self.version == VARIABLES_VERSION

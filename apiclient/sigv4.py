@@ -1,0 +1,484 @@
+"""Signature Version 4, pure: no I/O, no ``requests``, no botocore.
+
+One small function per step of the algorithm (AWS General Reference, "Create a signed
+AWS API request"): canonical URI, canonical query, canonical headers, payload hash,
+canonical request, string to sign, signing key, signature. ``sign_request`` returns only
+the headers to add; ``sign`` also returns every intermediate text for diagnostics.
+
+The canonical request and the string to sign are logged at DEBUG on ``apiclient.sigv4``
+with the session token, API keys and cookies masked; the signature is never logged.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import hmac
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, NamedTuple
+from urllib.parse import quote, unquote_to_bytes
+
+from apiclient._redact import REDACTED, redact_canonical_request, redact_headers, redact_url
+from apiclient.credentials._model import CredentialProvider, Credentials, snapshot
+from apiclient.errors import SigningError
+
+__all__ = [
+    "ALGORITHM",
+    "EMPTY_SHA256",
+    "UNSIGNED_HEADERS",
+    "UNSIGNED_PAYLOAD",
+    "Signature",
+    "canonical_headers",
+    "canonical_query",
+    "canonical_request",
+    "canonical_uri",
+    "payload_hash",
+    "sign",
+    "sign_request",
+    "signing_key",
+    "string_to_sign",
+]
+
+_log = logging.getLogger(__name__)
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+# Headers that proxies and HTTP stacks add, drop or rewrite: signing them would break the
+# signature in transit. botocore.auth.SIGNED_HEADERS_BLACKLIST, plus Authorization itself.
+UNSIGNED_HEADERS = frozenset(
+    {
+        "authorization",
+        "connection",
+        "expect",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "user-agent",
+        "x-amzn-trace-id",
+    }
+)
+
+# Headers the signer sets itself; a caller's copy is replaced, never signed twice.
+_DROP_PLAIN = UNSIGNED_HEADERS | {"x-amz-date"}
+_DROP_WITH_TOKEN = _DROP_PLAIN | {"x-amz-security-token"}
+_DROP = {
+    (False, False): _DROP_PLAIN,
+    (True, False): _DROP_WITH_TOKEN,
+    (False, True): _DROP_PLAIN | {"x-amz-content-sha256"},
+    (True, True): _DROP_WITH_TOKEN | {"x-amz-content-sha256"},
+}
+
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+_UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+_PATH_SAFE = _UNRESERVED + b"/"
+_HEADER_SPACE = " \t\r\n"
+_SPACE_RUN = re.compile(r"[ \t\r\n]+")
+_CHUNK = 1 << 20
+
+
+Body = bytes | bytearray | memoryview | str | Any | None
+HeaderInput = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What one signature covered: the headers to add and every intermediate text.
+
+    ``canonical_request`` has the session token masked; ``repr`` masks the signature too.
+    """
+
+    headers: dict[str, str]
+    canonical_request: str
+    string_to_sign: str
+    scope: str
+    signed_headers: str
+    timestamp: str
+    region: str
+    service: str
+    access_key: str
+
+    def __repr__(self) -> str:
+        return (
+            f"Signature(access_key={self.access_key!r}, scope={self.scope!r}, "
+            f"signed_headers={self.signed_headers!r}, headers={redact_headers(self.headers)!r})"
+        )
+
+
+class _Canonical(NamedTuple):
+    text: str
+    signed_headers: str
+    amz_date: str
+    credentials: Credentials
+    extra_headers: dict[str, str]
+
+
+def _amz_date(timestamp: _dt.datetime | None) -> str:
+    """The ``X-Amz-Date`` text (basic ISO 8601, UTC) for ``timestamp`` or now."""
+    if timestamp is None:
+        timestamp = _dt.datetime.now(_dt.timezone.utc)
+    elif timestamp.tzinfo is None:
+        raise SigningError("timestamp must be timezone-aware (e.g. datetime.now(timezone.utc))")
+    elif timestamp.utcoffset():
+        timestamp = timestamp.astimezone(_dt.timezone.utc)
+    t = timestamp
+    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
+
+
+@lru_cache(maxsize=256)
+def _host_header(netloc: str, scheme: str) -> str:
+    """The Host header a client sends for ``netloc``: no userinfo, lower case, default port dropped."""
+    host = netloc.rpartition("@")[2].lower()
+    if host.startswith("["):
+        end = host.find("]") + 1
+        name, port = host[:end], host[end + 1 :]
+    else:
+        name, _, port = host.partition(":")
+    if not name or name == "[]":
+        raise SigningError(f"cannot sign a URL without a host (netloc {netloc!r})")
+    if port and port != _DEFAULT_PORTS.get(scheme):
+        return f"{name}:{port}"
+    return name
+
+
+def _split_url(url: str) -> tuple[str, str, str]:
+    """``(host header, path, query)`` of a wire URL, without urllib's overhead."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise SigningError(f"cannot sign {redact_url(url)!r}: the URL has no scheme (http:// or https://)")
+    end = len(rest)
+    for delimiter in "/?#":
+        found = rest.find(delimiter)
+        if 0 <= found < end:
+            end = found
+    path, _, query = rest[end:].partition("#")[0].partition("?")
+    return _host_header(rest[:end], scheme.lower()), path, query
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4, and empty segments collapsed as every non-S3 AWS service does."""
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment and segment != ".":
+            segments.append(segment)
+    trailing = "/" if path.endswith("/") and segments else ""
+    return "/" + "/".join(segments) + trailing
+
+
+def canonical_uri(path: str, *, double_encode: bool = True, normalize: bool = True) -> str:
+    """The canonical URI of a wire path.
+
+    execute-api (like every service but S3) URI-encodes the already encoded path once more,
+    so ``%20`` becomes ``%2520`` and a raw ``$`` becomes ``%24``. With ``double_encode=False``
+    the path is decoded and encoded exactly once, as AWS's test vectors assume.
+    """
+    if not path:
+        return "/"
+    if normalize and ("/." in path or "//" in path):
+        path = _remove_dot_segments(path)
+    if double_encode:
+        if not path.encode().rstrip(_PATH_SAFE):
+            return path
+        return quote(path, safe="/")
+    return quote(unquote_to_bytes(path), safe="/")
+
+
+def _canonical_query_part(text: str) -> str:
+    if not text.encode().rstrip(_UNRESERVED):
+        return text
+    # Decoded as a form value (``+`` is a space), then encoded per RFC 3986 (SigV4 spec).
+    return quote(unquote_to_bytes(text.replace("+", " ")), safe="")
+
+
+def canonical_query(query: str) -> str:
+    """Each key and value decoded and re-encoded per RFC 3986, sorted by key, then value."""
+    if not query:
+        return ""
+    pairs = []
+    for piece in query.split("&"):
+        if piece:
+            key, _, value = piece.partition("=")
+            pairs.append((_canonical_query_part(key), _canonical_query_part(value)))
+    pairs.sort()
+    return "&".join([f"{key}={value}" for key, value in pairs])
+
+
+def _trim(value: str | bytes) -> str:
+    """SigV4's Trimall: strip, and collapse runs of whitespace to one space (quotes are not special)."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    elif not isinstance(value, str):
+        raise SigningError(f"header values must be str or bytes, not {type(value).__name__}")
+    if "  " in value or "\t" in value or "\n" in value or "\r" in value:
+        return _SPACE_RUN.sub(" ", value).strip(" ")
+    return value.strip(_HEADER_SPACE)
+
+
+def _collect_headers(headers: HeaderInput | None, drop: frozenset[str]) -> dict[str, list[str]]:
+    """Lower-case name -> trimmed values in order, without the headers that are never signed."""
+    collected: dict[str, list[str]] = {}
+    if headers is None:
+        return collected
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    for name, value in items:
+        lower = name.lower()
+        if lower in drop:
+            continue
+        values = collected.get(lower)
+        if values is None:
+            collected[lower] = [_trim(value)]
+        else:
+            values.append(_trim(value))
+    return collected
+
+
+def canonical_headers(collected: Mapping[str, list[str]]) -> tuple[str, str]:
+    """``(canonical headers block, signed headers list)``; repeated names joined with ``,``."""
+    names = sorted(collected)
+    block = "".join([f"{name}:{','.join(collected[name])}\n" for name in names])
+    return block, ";".join(names)
+
+
+def payload_hash(body: Body, *, unsigned_payload: bool = False) -> str:
+    """Hex SHA-256 of the body; a seekable file is hashed in chunks and its position restored.
+
+    Raises:
+        SigningError: a body that cannot be read twice (a generator, a pipe) without
+            ``unsigned_payload=True``, or a type that is not a body.
+    """
+    if unsigned_payload:
+        return UNSIGNED_PAYLOAD
+    if body is None:
+        return EMPTY_SHA256
+    if isinstance(body, bytes | bytearray | memoryview):
+        return hashlib.sha256(body).hexdigest() if body else EMPTY_SHA256
+    if isinstance(body, str):
+        return hashlib.sha256(body.encode()).hexdigest() if body else EMPTY_SHA256
+    if hasattr(body, "read"):
+        return _file_hash(body)
+    if isinstance(body, Iterable) and not isinstance(body, Mapping):
+        raise SigningError(
+            f"cannot sign a streamed body ({type(body).__name__}): its bytes cannot be read twice; "
+            "pass bytes or a seekable file, or opt into unsigned_payload=True if the service accepts it"
+        )
+    raise SigningError(f"cannot sign a body of type {type(body).__name__}; pass bytes, str or a file")
+
+
+def _file_hash(body: Any) -> str:
+    seekable = getattr(body, "seekable", None)
+    if seekable is None or not seekable():
+        raise SigningError(
+            f"cannot sign a body from a non-seekable {type(body).__name__}: it cannot be read twice; "
+            "read it into bytes first, or opt into unsigned_payload=True"
+        )
+    position = body.tell()
+    digest = hashlib.sha256()
+    while chunk := body.read(_CHUNK):
+        digest.update(chunk.encode() if isinstance(chunk, str) else chunk)
+    body.seek(position)
+    return digest.hexdigest()
+
+
+def _canonical(
+    method: str,
+    url: str,
+    headers: HeaderInput | None,
+    body: Body,
+    *,
+    credentials: Credentials | CredentialProvider,
+    timestamp: _dt.datetime | None,
+    double_encode_path: bool,
+    normalize_path: bool,
+    unsigned_payload: bool,
+) -> _Canonical:
+    creds = snapshot(credentials)
+    amz_date = _amz_date(timestamp)
+    host, path, query = _split_url(url)
+    collected = _collect_headers(headers, _DROP[creds.token is not None, unsigned_payload])
+    if "host" not in collected:
+        collected["host"] = [host]
+    extra = {"X-Amz-Date": amz_date}
+    collected["x-amz-date"] = [amz_date]
+    if creds.token is not None:
+        extra["X-Amz-Security-Token"] = creds.token
+        collected["x-amz-security-token"] = [_trim(creds.token)]
+    if unsigned_payload:
+        extra["X-Amz-Content-SHA256"] = UNSIGNED_PAYLOAD
+        collected["x-amz-content-sha256"] = [UNSIGNED_PAYLOAD]
+        body_hash = UNSIGNED_PAYLOAD
+    elif "x-amz-content-sha256" in collected:
+        # The caller declared the payload hash (as botocore honours): sign with that value.
+        body_hash = collected["x-amz-content-sha256"][-1]
+    else:
+        body_hash = payload_hash(body)
+    header_block, signed = canonical_headers(collected)
+    text = (
+        f"{method.upper()}\n"
+        f"{canonical_uri(path, double_encode=double_encode_path, normalize=normalize_path)}\n"
+        f"{canonical_query(query)}\n{header_block}\n{signed}\n{body_hash}"
+    )
+    return _Canonical(text, signed, amz_date, creds, extra)
+
+
+def string_to_sign(amz_date: str, scope: str, canonical_request_text: str) -> str:
+    """Algorithm, timestamp, credential scope and the hex SHA-256 of the canonical request."""
+    digest = hashlib.sha256(canonical_request_text.encode()).hexdigest()
+    return f"{ALGORITHM}\n{amz_date}\n{scope}\n{digest}"
+
+
+@lru_cache(maxsize=128)
+def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
+    """HMAC chain secret -> date -> region -> service -> ``aws4_request``; cached, it changes daily."""
+    key = hmac.digest(f"AWS4{secret_key}".encode(), date.encode(), "sha256")
+    key = hmac.digest(key, region.encode(), "sha256")
+    key = hmac.digest(key, service.encode(), "sha256")
+    return hmac.digest(key, b"aws4_request", "sha256")
+
+
+def _sign(
+    method: str,
+    url: str,
+    headers: HeaderInput | None,
+    body: Body,
+    *,
+    credentials: Credentials | CredentialProvider,
+    region: str,
+    service: str,
+    timestamp: _dt.datetime | None,
+    double_encode_path: bool,
+    normalize_path: bool,
+    unsigned_payload: bool,
+) -> tuple[_Canonical, str, str]:
+    """``(canonical, scope, string to sign)``; the Authorization header is in canonical.extra_headers."""
+    if not region or not service:
+        raise SigningError("a region and a service are needed to sign (e.g. region='us-east-1')")
+    canonical = _canonical(
+        method, url, headers, body, credentials=credentials, timestamp=timestamp,
+        double_encode_path=double_encode_path, normalize_path=normalize_path,
+        unsigned_payload=unsigned_payload,
+    )  # fmt: skip
+    date = canonical.amz_date[:8]
+    scope = f"{date}/{region}/{service}/aws4_request"
+    to_sign = string_to_sign(canonical.amz_date, scope, canonical.text)
+    creds = canonical.credentials
+    signature = hmac.digest(signing_key(creds.secret_key, date, region, service), to_sign.encode(), "sha256")
+    canonical.extra_headers["Authorization"] = (
+        f"{ALGORITHM} Credential={creds.access_key}/{scope}, "
+        f"SignedHeaders={canonical.signed_headers}, Signature={signature.hex()}"
+    )
+    if _log.isEnabledFor(logging.DEBUG):
+        _log.debug("canonical request:\n%s", redact_canonical_request(canonical.text))
+        _log.debug("string to sign:\n%s", to_sign)
+    return canonical, scope, to_sign
+
+
+def sign_request(
+    method: str,
+    url: str,
+    headers: HeaderInput | None,
+    body: Body,
+    *,
+    credentials: Credentials | CredentialProvider,
+    region: str,
+    service: str,
+    timestamp: _dt.datetime | None = None,
+    double_encode_path: bool = True,
+    normalize_path: bool = True,
+    unsigned_payload: bool = False,
+) -> dict[str, str]:
+    """The headers that sign this request: ``Authorization``, ``X-Amz-Date`` and, with a session
+    token, ``X-Amz-Security-Token`` (plus ``X-Amz-Content-SHA256`` for an unsigned payload).
+
+    Args:
+        url: the URL exactly as sent, already percent-encoded.
+        headers: a mapping, or (name, value) pairs where a name may repeat. Every header is
+            signed except ``UNSIGNED_HEADERS``; Host is taken from the URL when absent.
+        body: bytes, str (sent as UTF-8), a seekable file, or None.
+        credentials: a ``Credentials`` or a provider; one snapshot is taken per signature.
+        timestamp: an aware datetime (default now); the Client passes a skew-corrected clock.
+
+    Raises:
+        SigningError: a URL, header value, body or timestamp that cannot be signed.
+    """
+    canonical, _, _ = _sign(
+        method, url, headers, body, credentials=credentials, region=region, service=service,
+        timestamp=timestamp, double_encode_path=double_encode_path, normalize_path=normalize_path,
+        unsigned_payload=unsigned_payload,
+    )  # fmt: skip
+    return canonical.extra_headers
+
+
+def sign(
+    method: str,
+    url: str,
+    headers: HeaderInput | None,
+    body: Body,
+    *,
+    credentials: Credentials | CredentialProvider,
+    region: str,
+    service: str,
+    timestamp: _dt.datetime | None = None,
+    double_encode_path: bool = True,
+    normalize_path: bool = True,
+    unsigned_payload: bool = False,
+) -> Signature:
+    """Like ``sign_request``, returning a ``Signature`` with the canonical request (token
+    masked), the string to sign and the scope, for diagnostics."""
+    canonical, scope, to_sign = _sign(
+        method, url, headers, body, credentials=credentials, region=region, service=service,
+        timestamp=timestamp, double_encode_path=double_encode_path, normalize_path=normalize_path,
+        unsigned_payload=unsigned_payload,
+    )  # fmt: skip
+    text = canonical.text
+    token = canonical.credentials.token
+    if token is not None:
+        text = text.replace(f"\nx-amz-security-token:{token}\n", f"\nx-amz-security-token:{REDACTED}\n", 1)
+    if "\nx-api-key:" in text or "cookie:" in text:
+        text = redact_canonical_request(text)
+    return Signature(
+        headers=canonical.extra_headers,
+        canonical_request=text,
+        string_to_sign=to_sign,
+        scope=scope,
+        signed_headers=canonical.signed_headers,
+        timestamp=canonical.amz_date,
+        region=region,
+        service=service,
+        access_key=canonical.credentials.access_key,
+    )
+
+
+def canonical_request(
+    method: str,
+    url: str,
+    headers: HeaderInput | None,
+    body: Body,
+    *,
+    credentials: Credentials | CredentialProvider,
+    region: str,
+    service: str,
+    timestamp: _dt.datetime | None = None,
+    double_encode_path: bool = True,
+    normalize_path: bool = True,
+    unsigned_payload: bool = False,
+) -> str:
+    """The canonical request text ``sign_request`` would sign, unmasked (it is the caller's own
+    token); ``region`` and ``service`` are accepted for symmetry and do not appear in it."""
+    del region, service  # part of the string to sign's scope, not of the canonical request
+    return _canonical(
+        method, url, headers, body, credentials=credentials, timestamp=timestamp,
+        double_encode_path=double_encode_path, normalize_path=normalize_path,
+        unsigned_payload=unsigned_payload,
+    ).text  # fmt: skip

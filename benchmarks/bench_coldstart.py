@@ -1,0 +1,90 @@
+"""Lambda-style cold start: apiclient with credentials in the environment vs a bare ``import requests``.
+
+Each run is a fresh interpreter. The apiclient process does what a Lambda handler module does at
+import: ``import apiclient``, take credentials from the environment (``credentials.default()``,
+whose environment branch imports no boto3), and sign one request with ``SigV4Auth``; it then asserts
+that boto3, botocore and click were never imported. The baseline process only imports requests.
+Runs alternate between the two so that machine noise hits both alike.
+Goal (issue 2, "Done when"): median apiclient / median requests <= 1.10.
+
+Run: python3 benchmarks/bench_coldstart.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+from _util import median, print_table
+
+APICLIENT_RUN = """
+import apiclient
+from apiclient import credentials
+provider = credentials.default() if hasattr(credentials, "default") else credentials.from_environment()
+import requests
+from apiclient.auth import SigV4Auth
+request = requests.Request(
+    "GET", "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/products?category=books&limit=20"
+).prepare()
+SigV4Auth(provider, "us-east-1")(request)
+assert request.headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+leaked = sorted({"boto3", "botocore", "click"} & set(sys.modules))
+assert not leaked, f"cold start imported {leaked}"
+"""
+REQUESTS_RUN = "import requests\n"
+
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjEXAMPLETOKEN==",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+def _environment() -> dict[str, str]:
+    # Only what a Lambda runtime would have: no profile or config file to chase.
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHON"))}
+    return {**kept, **ENVIRONMENT, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+
+
+def run_once(code: str, environment: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", f"import sys\n{code}"], env=environment, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=40, help="runs of each process (default 40)")
+    args = parser.parse_args()
+    environment = _environment()
+    contenders = {
+        "apiclient: import, credentials, sign": APICLIENT_RUN,
+        "requests: import only": REQUESTS_RUN,
+    }
+    for code in contenders.values():  # warm the OS file cache and byte-code caches
+        run_once(code, environment)
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for index in range(args.runs):
+        order = list(contenders) if index % 2 == 0 else list(contenders)[::-1]
+        for name in order:
+            samples[name].append(run_once(contenders[name], environment))
+    medians = {name: median(values) for name, values in samples.items()}
+    print_table(
+        f"Cold start, median of {args.runs} interleaved runs (Python {sys.version.split()[0]})",
+        [(name, f"{seconds * 1000:.1f}") for name, seconds in medians.items()],
+        ("process", "ms"),
+    )
+    ratio = medians["apiclient: import, credentials, sign"] / medians["requests: import only"]
+    print_table(
+        "Ratio (goal <= 1.10)", [(f"{ratio:.3f}", "ok" if ratio <= 1.10 else "MISSED")], ("ratio", "goal")
+    )
+    return 0 if ratio <= 1.10 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The root group: version, help with the exit codes, shell completion, and click kept out of the library."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+import apiclient
+from apiclient.cli import cli
+from apiclient.cli.errors import ExitCode
+
+
+def test_version_is_the_package_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"apiclient, version {apiclient.__version__}"
+
+
+def test_help_documents_every_exit_code_and_completion() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for code in ExitCode:
+        assert f"\n    {code.value} " in result.output, code
+    assert "_APICLIENT_COMPLETE=bash_source apiclient" in result.output
+    for command in ("invoke", "whoami", "explain", "check", "serve", "demo"):
+        assert f"\n  {command} " in result.output
+
+
+def test_shell_completion_completes_command_names() -> None:
+    env = {"_APICLIENT_COMPLETE": "bash_complete", "COMP_WORDS": "apiclient inv", "COMP_CWORD": "1"}
+    result = CliRunner().invoke(cli, [], prog_name="apiclient", env=env)
+    assert result.exit_code == 0
+    assert "plain,invoke" in result.output.splitlines()
+
+
+def test_usage_errors_exit_2_without_a_traceback() -> None:
+    result = CliRunner().invoke(cli, ["frobnicate"])
+    assert result.exit_code == ExitCode.USAGE
+    assert "Traceback" not in result.output
+
+
+def test_import_apiclient_does_not_import_click() -> None:
+    code = "import sys, apiclient; sys.exit('click' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_commands_load_lazily() -> None:
+    # Shell completion runs the program on every Tab: it must not pay for requests or the policy engine.
+    code = "import sys, apiclient.cli; sys.exit(bool({'requests', 'apiclient.policy'} & set(sys.modules)))"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_python_dash_m_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "apiclient.cli", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert apiclient.__version__ in done.stdout

@@ -1,0 +1,92 @@
+"""Client-side helpers for the gateway tests.
+
+The client side signs with botocore's ``SigV4Auth`` exactly as boto3 does (or curl / requests-aws4auth in
+the tests that need another implementation): nothing here shares code with the gateway's verifier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials as BotoCredentials
+
+from apiclient.gateway import GatewayConfig
+
+REGION = "us-west-2"
+API_ID = "a1b2c3d4e5"
+OWNER = "222222222222"
+REFERENCE = Path(
+    os.environ.get("APICLIENT_REFERENCE", Path(__file__).resolve().parents[3] / "shared" / "reference")
+)
+
+
+@dataclass(frozen=True)
+class Key:
+    access_key: str
+    secret_key: str
+    token: str | None = None
+
+
+def user_key(config: GatewayConfig, name: str) -> Key:
+    user = next(u for u in config.users if u.name == name)
+    return Key(user.access_keys[0].access_key_id, user.access_keys[0].secret_access_key)
+
+
+def signed(
+    method: str,
+    url: str,
+    key: Key,
+    *,
+    body: bytes = b"",
+    headers: Mapping[str, str] | None = None,
+    region: str = REGION,
+    service: str = "execute-api",
+    at: dt.datetime | None = None,
+) -> AWSRequest:
+    """An AWSRequest signed by botocore's SigV4Auth (at ``at`` instead of now, when given)."""
+    request = AWSRequest(method=method, url=url, data=body, headers=dict(headers or {}))
+    signer = SigV4Auth(BotoCredentials(key.access_key, key.secret_key, key.token), service, region)
+    if at is None:
+        signer.add_auth(request)
+        return request
+    # add_auth always signs "now"; these are its own steps, run at another instant.
+    request.context["timestamp"] = at.strftime("%Y%m%dT%H%M%SZ")
+    request.headers["X-Amz-Date"] = request.context["timestamp"]
+    if key.token:
+        request.headers["X-Amz-Security-Token"] = key.token
+    canonical = signer.canonical_request(request)
+    signature = signer.signature(signer.string_to_sign(request, canonical), request)
+    signer._inject_signature_to_request(request, signature)
+    return request
+
+
+def send(session: requests.Session, request: AWSRequest, **extra_headers: str) -> requests.Response:
+    prepared = request.prepare()
+    headers = {**dict(prepared.headers), **extra_headers}
+    return session.request(request.method, prepared.url, headers=headers, data=prepared.body, timeout=10)
+
+
+def reference_body(prefix: str) -> str:
+    """The exact body recorded in apigateway-errors.md that starts with ``prefix`` (the test oracle)."""
+    path = REFERENCE / "apigateway-errors.md"
+    if not path.exists():
+        pytest.skip(f"reference {path} not available")
+    for candidate in re.findall(r"`(\{\"[Mm]essage\":\"[^`]*\"\})`", path.read_text(encoding="utf-8")):
+        if candidate.startswith(prefix):
+            return str(candidate)
+    raise AssertionError(f"no body starting with {prefix!r} in {path}")
+
+
+def message_of(response: requests.Response) -> str:
+    document = json.loads(response.content)
+    return str(document.get("message", document.get("Message")))

@@ -1,0 +1,239 @@
+"""sign_request / sign / canonical_request beyond the wire rules: bodies, credentials, errors, logging."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import threading
+from typing import Any
+
+import pytest
+
+from apiclient import sigv4
+from apiclient.credentials._model import Credentials
+from apiclient.errors import SigningError
+
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE//////////TOKEN=="
+API_KEY = "EXAMPLEapikey0123456789"
+CREDENTIALS = Credentials("AKIDEXAMPLE", SECRET, TOKEN)
+URL = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items?b=2&a=1"
+WHEN = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
+SIGNING: dict[str, Any] = {
+    "credentials": CREDENTIALS, "region": "us-east-1", "service": "execute-api", "timestamp": WHEN,
+}  # fmt: skip
+
+
+def _payload_line(text: str) -> str:
+    return text.rsplit("\n", 1)[1]
+
+
+def test_returns_exactly_the_headers_to_add() -> None:
+    headers = sigv4.sign_request("GET", URL, {}, None, **SIGNING)
+    assert set(headers) == {"Authorization", "X-Amz-Date", "X-Amz-Security-Token"}
+    assert headers["X-Amz-Date"] == "20261122T120000Z"
+    assert headers["X-Amz-Security-Token"] == TOKEN
+    without_token = sigv4.sign_request(
+        "GET", URL, {}, None, **{**SIGNING, "credentials": Credentials("AKIDEXAMPLE", SECRET)}
+    )
+    assert set(without_token) == {"Authorization", "X-Amz-Date"}
+
+
+def test_sign_exposes_every_step_with_the_token_masked() -> None:
+    signature = sigv4.sign("GET", URL, {"x-api-key": API_KEY}, None, **SIGNING)
+    full = sigv4.canonical_request("GET", URL, {"x-api-key": API_KEY}, None, **SIGNING)
+    assert TOKEN in full and API_KEY in full  # the caller's own debugging text is the true one
+    assert signature.canonical_request == full.replace(TOKEN, "<redacted>").replace(API_KEY, "<redacted>")
+    digest = hashlib.sha256(full.encode()).hexdigest()
+    assert signature.string_to_sign == f"AWS4-HMAC-SHA256\n20261122T120000Z\n{signature.scope}\n{digest}"
+    assert signature.scope == "20261122/us-east-1/execute-api/aws4_request"
+    assert signature.signed_headers == "host;x-amz-date;x-amz-security-token;x-api-key"
+    assert (signature.timestamp, signature.region, signature.service) == (
+        "20261122T120000Z",
+        "us-east-1",
+        "execute-api",
+    )
+    assert signature.access_key == "AKIDEXAMPLE"
+    assert signature.headers == sigv4.sign_request("GET", URL, {"x-api-key": API_KEY}, None, **SIGNING)
+    shown = repr(signature)
+    assert TOKEN not in shown and SECRET not in shown
+    assert signature.headers["Authorization"].rpartition("=")[2] not in shown
+
+
+def test_other_timezones_are_converted_to_utc() -> None:
+    local = WHEN.astimezone(dt.timezone(dt.timedelta(hours=-5)))
+    assert sigv4.sign_request("GET", URL, {}, None, **{**SIGNING, "timestamp": local}) == sigv4.sign_request(
+        "GET", URL, {}, None, **SIGNING
+    )
+
+
+def test_naive_timestamp_is_refused() -> None:
+    with pytest.raises(SigningError, match="timezone-aware"):
+        sigv4.sign_request("GET", URL, {}, None, **{**SIGNING, "timestamp": dt.datetime(2026, 1, 1)})
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod", "no scheme"),
+        ("https:///prod", "without a host"),
+    ],
+)
+def test_unsignable_urls(url: str, problem: str) -> None:
+    with pytest.raises(SigningError, match=problem):
+        sigv4.sign_request("GET", url, {}, None, **SIGNING)
+
+
+def test_region_is_required() -> None:
+    with pytest.raises(SigningError, match="region"):
+        sigv4.sign_request("GET", URL, {}, None, **{**SIGNING, "region": ""})
+
+
+def test_non_text_header_value_is_refused() -> None:
+    with pytest.raises(SigningError, match="header values must be str or bytes, not int"):
+        sigv4.sign_request("GET", URL, {"X-Count": 3}, None, **SIGNING)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("body", [b'{"a": 1}', bytearray(b'{"a": 1}'), memoryview(b'{"a": 1}'), '{"a": 1}'])
+def test_in_memory_bodies(body: Any) -> None:
+    text = sigv4.canonical_request("POST", URL, {}, body, **SIGNING)
+    assert _payload_line(text) == hashlib.sha256(b'{"a": 1}').hexdigest()
+
+
+def test_str_body_is_hashed_as_utf8() -> None:
+    text = sigv4.canonical_request("POST", URL, {}, "café €", **SIGNING)
+    assert _payload_line(text) == hashlib.sha256("café €".encode()).hexdigest()
+
+
+@pytest.mark.parametrize("body", [None, b"", ""])
+def test_empty_bodies(body: Any) -> None:
+    assert (
+        _payload_line(sigv4.canonical_request("GET", URL, {}, body, **SIGNING))
+        == hashlib.sha256().hexdigest()
+    )
+
+
+def test_seekable_file_is_hashed_from_its_position_which_is_restored() -> None:
+    content = bytes(range(256)) * 10_000  # larger than one chunk
+    body = io.BytesIO(b"HEADER" + content)
+    body.seek(6)
+    text = sigv4.canonical_request("PUT", URL, {}, body, **SIGNING)
+    assert _payload_line(text) == hashlib.sha256(content).hexdigest()
+    assert body.tell() == 6
+
+
+def test_text_file_is_hashed_as_utf8() -> None:
+    text = sigv4.canonical_request("PUT", URL, {}, io.StringIO("héllo"), **SIGNING)
+    assert _payload_line(text) == hashlib.sha256("héllo".encode()).hexdigest()
+
+
+class _Pipe(io.RawIOBase):
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+
+def test_non_seekable_file_is_refused() -> None:
+    with pytest.raises(SigningError, match="non-seekable _Pipe"):
+        sigv4.sign_request("PUT", URL, {}, _Pipe(), **SIGNING)
+
+
+def test_generator_body_needs_unsigned_payload() -> None:
+    with pytest.raises(SigningError, match="unsigned_payload=True"):
+        sigv4.sign_request("PUT", URL, {}, (chunk for chunk in [b"a"]), **SIGNING)
+    headers = sigv4.sign_request("PUT", URL, {}, (c for c in [b"a"]), **SIGNING, unsigned_payload=True)
+    assert headers["X-Amz-Content-SHA256"] == "UNSIGNED-PAYLOAD"
+    text = sigv4.canonical_request("PUT", URL, {}, (c for c in [b"a"]), **SIGNING, unsigned_payload=True)
+    assert "\nx-amz-content-sha256:UNSIGNED-PAYLOAD\n" in text
+    assert _payload_line(text) == "UNSIGNED-PAYLOAD"
+
+
+def test_other_body_types_are_refused() -> None:
+    with pytest.raises(SigningError, match="body of type dict"):
+        sigv4.sign_request("POST", URL, {}, {"a": 1}, **SIGNING)
+
+
+def test_declared_payload_hash_is_used_and_signed(botocore_sign: Any) -> None:
+    headers = [("X-Amz-Content-SHA256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")]
+    text = sigv4.canonical_request("PUT", URL.partition("?")[0], headers, b"ignored", **SIGNING)
+    expected, _ = botocore_sign("PUT", URL.partition("?")[0], headers, b"ignored", query_pairs=[], **SIGNING)
+    assert text == expected
+
+
+class _CountingProvider:
+    """A credential provider that hands out a new key pair on every get()."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def get(self) -> Credentials:
+        with self._lock:
+            self.calls += 1
+            return Credentials(f"AKIDEXAMPLE{self.calls}", f"{SECRET}{self.calls}", f"{TOKEN}{self.calls}")
+
+    def describe(self) -> dict[str, Any]:
+        return {"source": "test"}
+
+
+def test_provider_is_read_once_per_signature() -> None:
+    provider = _CountingProvider()
+    signature = sigv4.sign("GET", URL, {}, None, **{**SIGNING, "credentials": provider})
+    assert provider.calls == 1
+    snapshot = Credentials("AKIDEXAMPLE1", f"{SECRET}1", f"{TOKEN}1")
+    assert signature.headers == sigv4.sign_request(
+        "GET", URL, {}, None, **{**SIGNING, "credentials": snapshot}
+    )
+
+
+def test_key_and_token_never_mix_across_threads() -> None:
+    """requests-aws4auth mixes keys across threads with refreshing credentials (issue 2); we do not."""
+    provider = _CountingProvider()
+    results: list[tuple[dict[str, str], int]] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(200):
+            headers = sigv4.sign_request("GET", URL, {}, None, **{**SIGNING, "credentials": provider})
+            index = int(headers["X-Amz-Security-Token"].removeprefix(TOKEN))
+            with lock:
+                results.append((headers, index))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 1600
+    for headers, index in results[::37]:
+        own = Credentials(f"AKIDEXAMPLE{index}", f"{SECRET}{index}", f"{TOKEN}{index}")
+        assert headers == sigv4.sign_request("GET", URL, {}, None, **{**SIGNING, "credentials": own})
+    for headers, index in results:
+        assert f"Credential=AKIDEXAMPLE{index}/" in headers["Authorization"]
+
+
+def test_signing_key_is_cached_per_day_region_service() -> None:
+    sigv4.signing_key.cache_clear()
+    for _ in range(3):
+        sigv4.sign_request("GET", URL, {}, None, **SIGNING)
+    sigv4.sign_request("GET", URL, {}, None, **{**SIGNING, "region": "eu-west-1"})
+    info = sigv4.signing_key.cache_info()
+    assert (info.misses, info.hits) == (2, 2)
+
+
+def test_debug_log_shows_the_steps_and_no_secret(caplog: pytest.LogCaptureFixture) -> None:
+    headers = {"x-api-key": API_KEY, "Cookie": "session=EXAMPLEcookie"}
+    with caplog.at_level(logging.DEBUG, logger="apiclient"):
+        signed = sigv4.sign_request("POST", URL, headers, b"{}", **SIGNING)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert all(record.name == "apiclient.sigv4" for record in caplog.records)
+    assert "canonical request:\nPOST\n/prod/items\na=1&b=2\n" in logged
+    assert "x-amz-security-token:<redacted>" in logged and "x-api-key:<redacted>" in logged
+    assert "string to sign:\nAWS4-HMAC-SHA256\n20261122T120000Z\n" in logged
+    signature_hex = signed["Authorization"].rpartition("Signature=")[2]
+    for secret in (SECRET, TOKEN, API_KEY, "EXAMPLEcookie", signature_hex):
+        assert secret not in logged
