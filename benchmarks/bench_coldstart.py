@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -57,11 +58,44 @@ def run_once(code: str, environment: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def import_costs(code: str, environment: dict[str, str]) -> dict[str, float]:
+    """Module -> own import time in ms, from ``python -X importtime``."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import sys\n{code}"],
+        env=environment, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    costs = {}
+    for line in result.stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", line)
+        if match:
+            costs[match[2]] = int(match[1]) / 1000
+    return costs
+
+
+def explain(environment: dict[str, str], runs: int = 5) -> None:
+    """Print the modules the apiclient process imports beyond requests, costliest first."""
+    samples = [
+        {name: ms for name, ms in import_costs(APICLIENT_RUN, environment).items() if name not in baseline}
+        for baseline in (import_costs(REQUESTS_RUN, environment) for _ in range(runs))
+    ]
+    names = set().union(*samples)
+    costs = {name: median([sample.get(name, 0.0) for sample in samples]) for name in names}
+    rows = [(f"{ms:.2f}", name) for name, ms in sorted(costs.items(), key=lambda item: -item[1])[:25]]
+    print_table(
+        f"Imports beyond requests: {sum(costs.values()):.1f} ms in all (median of {runs}; top 25)",
+        rows,
+        ("ms", "module"),
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="runs of each process (default 40)")
+    parser.add_argument("--explain", action="store_true", help="also list the extra imports and their cost")
     args = parser.parse_args()
     environment = _environment()
+    if args.explain:
+        explain(environment)
     contenders = {
         "apiclient: import, credentials, sign": APICLIENT_RUN,
         "requests: import only": REQUESTS_RUN,

@@ -202,3 +202,21 @@ def test_request_arn_needs_api_id_and_stage() -> None:
     endpoint = parse_url("https://api.example.com/v1", region="us-east-1")
     with pytest.raises(EndpointError, match="does not name the API ID and stage"):
         endpoint.request_arn(account="123456789012", method="GET")
+
+
+@pytest.mark.parametrize(
+    ("host", "kind", "vpce_id"),
+    [
+        ("vpce-0abc.execute-api.us-east-1.vpce.amazonaws.com", "vpce", "vpce-0abc"),
+        ("vpce-0abc-xyz-us-east-1a.execute-api.us-east-1.vpce.amazonaws.com", "vpce", "vpce-0abc"),
+        ("a1b2c3d4e5-vpce-0abc.execute-api.cn-north-1.vpce.amazonaws.com.cn", "private", "vpce-0abc"),
+        ("a1b2.execute-api.not-a-region.amazonaws.com", "custom-domain", None),
+        ("execute-api.us-east-1.amazonaws.com", "custom-domain", None),
+        ("a1b2.execute-api.us-east-1.example.com", "custom-domain", None),
+        ("a-b.execute-api.us-east-1.amazonaws.com", "custom-domain", None),
+        ("x.lambda-url.us-east-1.example.com", "custom-domain", None),
+    ],
+)
+def test_host_shapes(host: str, kind: str, vpce_id: str | None) -> None:
+    endpoint = parse_url(f"https://{host}/prod", region="us-east-1")
+    assert (endpoint.kind, endpoint.vpce_id) == (kind, vpce_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from apiclient.errors import CredentialsError
@@ -11,7 +10,6 @@ from apiclient.errors import CredentialsError
 __all__ = ["CredentialProvider", "Credentials", "Refreshable", "snapshot"]
 
 
-@dataclass(frozen=True, slots=True)
 class Credentials:
     """An immutable set of AWS credentials, taken once per signature.
 
@@ -19,16 +17,51 @@ class Credentials:
     and the expiry, never the secret key or the session token.
     """
 
-    access_key: str
-    secret_key: str = field(repr=False)
-    token: str | None = field(default=None, repr=False)
-    expiry: _dt.datetime | None = None
+    # A hand-written immutable class rather than a dataclass: ``dataclasses``
+    # imports ``inspect``, which alone would cost a Lambda cold start most of
+    # its 10% budget (issue 2, "Done when").
+    __slots__ = ("access_key", "expiry", "secret_key", "token")
 
-    def __post_init__(self) -> None:
-        if not self.access_key or not self.secret_key:
+    access_key: str
+    secret_key: str
+    token: str | None
+    expiry: _dt.datetime | None
+
+    def __init__(
+        self,
+        access_key: str,
+        secret_key: str,
+        token: str | None = None,
+        expiry: _dt.datetime | None = None,
+    ) -> None:
+        if not access_key or not secret_key:
             raise CredentialsError("credentials need both an access key ID and a secret access key")
-        if self.expiry is not None and self.expiry.tzinfo is None:
+        if expiry is not None and expiry.tzinfo is None:
             raise CredentialsError("credentials expiry must be timezone-aware (UTC)")
+        for name, value in (
+            ("access_key", access_key), ("secret_key", secret_key), ("token", token), ("expiry", expiry),
+        ):  # fmt: skip
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Credentials are immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Credentials are immutable; cannot delete {name!r}")
+
+    def _key(self) -> tuple[str, str, str | None, _dt.datetime | None]:
+        return (self.access_key, self.secret_key, self.token, self.expiry)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Credentials):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self) -> tuple[type[Credentials], tuple[str, str, str | None, _dt.datetime | None]]:
+        return (Credentials, self._key())
 
     def __repr__(self) -> str:
         token = ", token=<redacted>" if self.token else ""

@@ -1,19 +1,33 @@
 """``diagnose``: a classified refusal plus what the client knows about the request it sent.
 
-A first version: the signature, the endpoint, the clock offset, the credentials' expiry and
-an already computed policy ``Decision``. Issue 5 enriches it with the policy engine and the
-caller's STS identity; keep the keyword arguments so callers need not change.
+Each step adds facts, evidence and hints (``Findings``): what was sent and signed, the
+host's kind, the clocks, the credentials' expiry, the caller's identity, the resource ARN
+against API Gateway's, and the policy engine's verdict. ``refine`` then replaces an
+ambiguous cause when the evidence points to a precise one.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
-from email.utils import parsedate_to_datetime
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from apiclient.diagnostics.advice import advice_for
+from apiclient.diagnostics.arn_match import RequestTarget, owner_account, target_findings
 from apiclient.diagnostics.classify import classify
-from apiclient.diagnostics.model import DecisionLike, Diagnosis
+from apiclient.diagnostics.findings import Findings
+from apiclient.diagnostics.forbidden import forbidden_findings
+from apiclient.diagnostics.hostname import hostname_findings
+from apiclient.diagnostics.identity import CallerIdentity, identity_findings, record_identity, to_identity
+from apiclient.diagnostics.model import Cause, DecisionLike, Diagnosis
+from apiclient.diagnostics.policy_source import PolicySource, fetch_resource_policy, load_policy
+from apiclient.diagnostics.policy_verdict import KnownCall, policy_verdict, verdict_summary
+from apiclient.diagnostics.refine import refine
+from apiclient.diagnostics.sent import SentRequest, sent_request
+from apiclient.diagnostics.signed import endpoint_scope, signature_findings
+from apiclient.diagnostics.timing import clock_findings, expiry_findings, server_date
+from apiclient.errors import PolicyError
+from apiclient.policy import Decision
 
 if TYPE_CHECKING:
     import requests
@@ -24,56 +38,104 @@ if TYPE_CHECKING:
 
 __all__ = ["diagnose"]
 
-
-def _response_time(response: requests.Response) -> _dt.datetime:
-    try:
-        return parsedate_to_datetime(response.headers["Date"]).astimezone(_dt.timezone.utc)
-    except (KeyError, TypeError, ValueError, IndexError):
-        return _dt.datetime.now(_dt.timezone.utc)
-
-
-def _signature_facts(signature: Signature) -> tuple[dict[str, Any], list[str]]:
-    details = {
-        "signed_access_key": signature.access_key,
-        "signed_region_scope": signature.region,
-        "signed_service": signature.service,
-        "credential_scope": signature.scope,
-        "signed_headers": signature.signed_headers,
-        "signed_at_client": signature.timestamp,
-        "canonical_request": signature.canonical_request,
+# API Gateway refused these before any policy was read: a verdict would explain nothing.
+_BEFORE_AUTHORIZATION: frozenset[Cause] = frozenset(
+    {
+        "incomplete_signature",
+        "signature_mismatch",
+        "clock_skew",
+        "token_invalid",
+        "token_expired",
+        "wrong_region",
+        "wrong_service",
+        "authorizer_unauthorized",
     }
-    evidence = [
-        f"signed with {signature.access_key} for {signature.region}/{signature.service} at "
-        f"{signature.timestamp}; signed headers {signature.signed_headers}"
-    ]
-    return details, evidence
+)
+_STAGED_KINDS = frozenset({"execute-api", "private", "vpce"})
 
 
-def _endpoint_facts(endpoint: Endpoint, signature: Signature | None) -> tuple[dict[str, Any], list[str]]:
-    details = {
-        "endpoint_kind": endpoint.kind,
-        "endpoint_region": endpoint.region,
-        "endpoint_service": endpoint.service,
-        "api_id": endpoint.api_id,
-        "stage": endpoint.stage,
-    }
-    evidence = []
-    if signature is not None and signature.region != endpoint.region:
-        evidence.append(f"signed for region {signature.region} but the URL is in {endpoint.region}")
-    if signature is not None and signature.service != endpoint.service:
-        evidence.append(f"signed for service {signature.service} but the URL expects {endpoint.service}")
-    return details, evidence
+def _request_target(endpoint: Endpoint | None, sent: SentRequest | None) -> RequestTarget | None:
+    if sent is None:
+        return None
+    if endpoint is None:
+        return RequestTarget(None, None, None, sent.method, None)
+    region, _service = endpoint_scope(endpoint)
+    stage: str | None = None
+    path: str | None = None
+    if endpoint.kind in _STAGED_KINDS:
+        stage, _, rest = sent.path.lstrip("/").partition("/")
+        path = "/" + rest
+    return RequestTarget(region, endpoint.api_id, stage or None, sent.method, path)
 
 
-def _credential_facts(credentials: Credentials, at: _dt.datetime) -> tuple[dict[str, Any], list[str]]:
-    details: dict[str, Any] = {"credentials_temporary": credentials.is_temporary}
-    evidence = []
-    if credentials.expiry is not None:
-        details["credentials_expiry"] = credentials.expiry.isoformat()
-        left = credentials.seconds_left(at)
-        if left is not None and left <= 0:
-            evidence.append(f"the credentials expired at {credentials.expiry.isoformat()}")
-    return details, evidence
+def _known_call(
+    quoted: Mapping[str, Any],
+    target: RequestTarget | None,
+    caller: CallerIdentity | None,
+    anonymous: bool,
+    *,
+    owner: str | None,
+    endpoint: Endpoint | None,
+    source_ip: str | None,
+    at: _dt.datetime,
+    found: Findings,
+) -> KnownCall:
+    """The call as the policy engine needs it: API Gateway's quoted ARN first, then the URL."""
+    caller_account = caller.account if caller else quoted.get("principal_account")
+    owner = owner or owner_account(quoted, {"the caller's account": caller_account}, found)
+
+    def pick(part: str) -> Any:
+        return quoted.get(part) or (getattr(target, part) if target is not None else None)
+
+    principal = caller.arn if caller else (None if quoted.get("anonymous") else quoted.get("principal"))
+    private = endpoint is not None and endpoint.kind in ("private", "vpce")
+    return KnownCall(
+        anonymous=anonymous,
+        principal_arn=principal,
+        principal_account=caller_account,
+        api_owner_account=owner,
+        api_id=pick("api_id"),
+        region=pick("region"),
+        stage=pick("stage"),
+        method=str(pick("method") or "GET"),
+        path=pick("path"),
+        source_ip=source_ip,
+        current_time=at,
+        partition=endpoint.partition if endpoint is not None else "aws",
+        endpoint_type="PRIVATE" if private else "REGIONAL",
+        source_vpce=endpoint.vpce_id if endpoint is not None else None,
+    )
+
+
+def _resource_policy(
+    given: PolicySource | None,
+    *,
+    fetch: bool,
+    api_id: str | None,
+    credentials: Credentials | None,
+    region: str | None,
+    endpoint_url: str | None,
+    found: Findings,
+) -> tuple[bool, dict[str, Any] | None]:
+    """(available, policy) from the argument, else from GetRestApi when asked to fetch it."""
+    if given is not None:
+        try:
+            policy = load_policy(given)
+        except PolicyError as error:
+            found.evidence.append(f"the resource policy given cannot be used: {error}")
+            return False, None
+        found.details["resource_policy_source"] = "given"
+        return True, policy
+    if not fetch:
+        return False, None
+    if api_id is None or credentials is None or region is None:
+        found.evidence.append(
+            "the resource policy cannot be fetched without the API ID, region and credentials"
+        )
+        return False, None
+    return fetch_resource_policy(
+        api_id, credentials=credentials, region=region, endpoint_url=endpoint_url, found=found
+    )
 
 
 def diagnose(
@@ -84,34 +146,129 @@ def diagnose(
     credentials: Credentials | None = None,
     clock_offset: float = 0.0,
     policy: DecisionLike | None = None,
+    resource_policy: PolicySource | None = None,
+    identity_policies: Iterable[Mapping[str, Any] | str] = (),
+    identity: CallerIdentity | Mapping[str, Any] | None = None,
+    identify: bool = False,
+    fetch_policy: bool = False,
+    sts_endpoint_url: str | None = None,
+    apigateway_endpoint_url: str | None = None,
+    api_owner_account: str | None = None,
+    source_ip: str | None = None,
+    api_key_required: bool | None = None,
+    authorization: str | None = None,
+    now: _dt.datetime | None = None,
 ) -> Diagnosis:
     """Classify ``response`` and add what the client knows about the request.
+
+    Never raises for what it cannot learn: a failed STS or API Gateway look-up, an unreadable
+    policy or a missing fact becomes a line of evidence.
 
     Args:
         response: the 401/403 (any response is accepted; others come back ``unknown``).
         signature: the ``Signature`` of the attempt that was refused.
         endpoint: the parsed API URL.
-        credentials: the snapshot that signed it (only its expiry and kind are read).
+        credentials: the snapshot that signed it (expiry; STS and GetRestApi look-ups).
         clock_offset: seconds the client adds to its clock when signing.
-        policy: a policy engine ``Decision`` already computed for this request.
+        policy: a policy engine ``Decision`` already computed for this request (skips evaluation).
+        resource_policy: the API's resource policy: a dict, JSON text or a JSON file's path.
+        identity_policies: the caller's identity policies (dicts or JSON text).
+        identity: the caller, if known: a ``CallerIdentity`` or STS's ``{"Arn", "Account"}``.
+        identify: ask STS GetCallerIdentity who signed (once per access key; only when
+            ``identity`` is not given).
+        fetch_policy: fetch the resource policy with ``apigateway:GET`` (GetRestApi) when none is given.
+        sts_endpoint_url, apigateway_endpoint_url: endpoints for those look-ups (e.g. a local gateway).
+        api_owner_account: the API owner's account, which API Gateway masks in its messages.
+        source_ip: the caller's public address, for aws:SourceIp conditions.
+        api_key_required: whether the method needs an API key (None: unknown).
+        authorization: the method's authorization type; None infers NONE for an unsigned call
+            and AWS_IAM otherwise.
+        now: the local time (default: the clock now).
     """
     base = classify(response.status_code, response.headers, response.content)
-    details = dict(base.details)
-    evidence = list(base.evidence)
-    facts: list[tuple[dict[str, Any], list[str]]] = []
+    quoted = base.details
+    found = Findings()
+    sent = sent_request(response)
+    if sent is not None:
+        sent.record(found)
     if signature is not None:
-        facts.append(_signature_facts(signature))
+        expected = quoted.get("expected_canonical_request")
+        signature_findings(signature, endpoint, expected if isinstance(expected, str) else None, found)
     if endpoint is not None:
-        facts.append(_endpoint_facts(endpoint, signature))
+        hostname_findings(endpoint, sent is not None and sent.apigw_api_id, found)
+    local_now = now or _dt.datetime.now(_dt.timezone.utc)
+    server = server_date(response.headers)
+    clock_findings(server, local_now, signature.timestamp if signature else None, clock_offset, found)
     if credentials is not None:
-        facts.append(_credential_facts(credentials, _response_time(response)))
-    for more_details, more_evidence in facts:
-        details.update(more_details)
-        evidence.extend(more_evidence)
-    if clock_offset:
-        details["clock_offset_seconds"] = clock_offset
-        evidence.append(f"the client corrects its clock by {clock_offset:+.0f} s")
-    sent = response.request.headers if response.request is not None else {}
-    if base.cause == "forbidden_generic" and "x-api-key" not in sent:
-        evidence.append("no x-api-key header was sent")
-    return dataclasses.replace(base, details=details, evidence=tuple(evidence), decision=policy)
+        expiry_findings(credentials, server or local_now, found)
+    region = endpoint_scope(endpoint)[0] if endpoint is not None else quoted.get("region")
+    caller: CallerIdentity | None = None
+    if identity is not None:
+        caller = to_identity(identity)
+        record_identity(caller, "given", found)
+    elif identify and credentials is not None:
+        caller = identity_findings(credentials, sts_endpoint_url=sts_endpoint_url, region=region, found=found)
+    if base.cause == "forbidden_generic":
+        forbidden_findings(
+            api_key_sent=sent is not None and sent.api_key,
+            api_key_required=api_key_required,
+            private_host=endpoint is not None and endpoint.kind in ("private", "vpce"),
+            found=found,
+        )
+    target = _request_target(endpoint, sent)
+    if target is not None:
+        target_findings(target, quoted, found)
+    decision: DecisionLike | None = policy
+    if decision is None and base.cause not in _BEFORE_AUTHORIZATION:
+        available, document = _resource_policy(
+            resource_policy,
+            fetch=fetch_policy,
+            api_id=quoted.get("api_id") or (endpoint.api_id if endpoint else None),
+            credentials=credentials,
+            region=region,
+            endpoint_url=apigateway_endpoint_url,
+            found=found,
+        )
+        if available:
+            anonymous = bool(quoted.get("anonymous")) or (sent is not None and not sent.authorization)
+            call = _known_call(
+                quoted, target, caller, anonymous, owner=api_owner_account, endpoint=endpoint,
+                source_ip=source_ip, at=server or local_now, found=found,
+            )  # fmt: skip
+            decision = policy_verdict(
+                call,
+                resource_policy=document,
+                identity_policies=identity_policies,
+                authorization=authorization or ("NONE" if anonymous else "AWS_IAM"),
+                cause=base.cause,
+                found=found,
+            )
+    return _assemble(base, found, decision)
+
+
+def _assemble(base: Diagnosis, found: Findings, decision: DecisionLike | None) -> Diagnosis:
+    cause, reason = refine(base.cause, base.status, found.hints)
+    details = {**base.details, **found.details}
+    summary, evidence, next_steps = advice_for(
+        cause, base.status or 0, base.error_type, base.message, base.details
+    )
+    lines = list(evidence)
+    if reason is not None:
+        details["classified_cause"] = base.cause
+        lines.append(f"refined from {base.cause}: {reason}")
+    lines.extend(found.evidence)
+    if isinstance(decision, Decision):
+        clause = verdict_summary(decision)
+        if clause is not None:
+            summary = f"{summary} ({clause})"
+    return Diagnosis(
+        cause=cause,
+        status=base.status,
+        summary=summary,
+        error_type=base.error_type,
+        message=base.message,
+        evidence=tuple(lines),
+        next_steps=next_steps,
+        details=details,
+        decision=decision,
+    )

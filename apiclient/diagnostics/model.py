@@ -62,7 +62,13 @@ class Diagnosis:
     decision: DecisionLike | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data (lists, dicts, strings and numbers only)."""
+        """JSON-ready data (lists, dicts, strings and numbers only).
+
+        ``deciding`` (``{policy, index, sid}`` each) and ``fixes`` repeat the policy
+        decision's, so a reader need not dig into ``decision``.
+        """
+        decision = self.decision.to_dict() if self.decision is not None else None
+        deciding = (decision or {}).get("deciding") or []
         return {
             "cause": self.cause,
             "status": self.status,
@@ -72,7 +78,12 @@ class Diagnosis:
             "evidence": list(self.evidence),
             "next_steps": list(self.next_steps),
             "details": dict(self.details),
-            "decision": self.decision.to_dict() if self.decision is not None else None,
+            "deciding": [
+                {"policy": ref.get("policy"), "index": ref.get("index"), "sid": ref.get("sid")}
+                for ref in deciding
+            ],
+            "fixes": list((decision or {}).get("fixes") or []),
+            "decision": decision,
         }
 
     def to_text(self) -> str:

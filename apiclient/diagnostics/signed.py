@@ -1,4 +1,4 @@
-"""What was signed: the credential scope against the endpoint's, and our canonical request against API Gateway's.
+"""What was signed: the scope against the endpoint's, our canonical request against API Gateway's.
 
 A scope naming another region or service than the host does is refused by API Gateway with
 "Credential should be scoped to ..." (../shared/reference/apigateway-errors.md); the comparison
@@ -63,7 +63,7 @@ def signature_findings(
         region, service = endpoint_scope(endpoint)
         if signature.region != region:
             found.evidence.append(f"signed for region {signature.region} but the URL is in {region}")
-            found.hint("wrong_region", f"the credential scope names {signature.region}, the API is in {region}")
+            found.hint("wrong_region", f"the scope names {signature.region}, the API is in {region}")
         if signature.service != service:
             found.evidence.append(f"signed for service {signature.service} but the URL expects {service}")
             found.hint("wrong_service", f"the credential scope names {signature.service}, not {service}")

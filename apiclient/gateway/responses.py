@@ -54,7 +54,7 @@ class Answer:
 
     status: int
     headers: tuple[tuple[str, str], ...]
-    body: bytes
+    body: bytes = field(repr=False)  # STS and IMDS answers carry secret keys and session tokens
     error: str | None = None
 
 

@@ -96,9 +96,10 @@ def match_route(target: ApiTarget, method: str) -> RouteMatch | None:
         if params is None:
             continue
         # The most specific route wins: more literal segments, then an exact method over ANY.
-        rank = (sum(1 for s in route.path.split("/") if s and not s.startswith("{")), route.method == method)
+        literals = sum(1 for s in route.path.split("/") if s and not s.startswith("{"))
+        rank = (literals, int(route.method == method))
         if best is None or rank > best[0]:
-            best = ((rank[0], int(rank[1])), route, params)
+            best = (rank, route, params)
     if best is None:
         return None
     path = "/" + "/".join(segments)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import json
 import shutil
 import socket
 import ssl
@@ -24,22 +25,27 @@ _MAX_BODY = 10 * 1024 * 1024  # API Gateway's REST payload limit
 _IDLE_TIMEOUT = 60.0
 
 
+class _UnreadableBody(Exception):
+    """A body that cannot be read: bad framing (400) or over the payload limit (413)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = _IDLE_TIMEOUT
     server: _Server
 
     def _serve(self) -> None:
-        body = self._read_body()
-        if body is None:
-            self._write(
-                Answer(
-                    413,
-                    (("Content-Type", "application/json"), ("Content-Length", "31")),
-                    b'{"message":"Request Too Long"}\n',
-                ),
-                close=True,
-            )
+        try:
+            body = self._read_body()
+        except _UnreadableBody as problem:
+            text = json.dumps({"message": problem.message}, separators=(",", ":")).encode()
+            headers = (("Content-Type", "application/json"), ("Content-Length", str(len(text))))
+            self._write(Answer(problem.status, headers, text, problem.message), close=True)
             return
         self._write(
             self.server.app.answer(
@@ -57,15 +63,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
-    def _read_body(self) -> bytes | None:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            return self._read_chunked()
-        length = int(self.headers.get("Content-Length") or 0)
+    def _read_body(self) -> bytes:
+        try:
+            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                return self._read_chunked()
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise _UnreadableBody(400, "Bad Request") from None
+        if length < 0:
+            raise _UnreadableBody(400, "Bad Request")
         if length > _MAX_BODY:
-            return None
+            raise _UnreadableBody(413, "Request Too Long")
         return self.rfile.read(length) if length > 0 else b""
 
-    def _read_chunked(self) -> bytes | None:
+    def _read_chunked(self) -> bytes:
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -76,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return b"".join(chunks)
             total += size
             if total > _MAX_BODY:
-                return None
+                raise _UnreadableBody(413, "Request Too Long")
             chunks.append(self.rfile.read(size))
             self.rfile.readline()
 

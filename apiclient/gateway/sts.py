@@ -101,11 +101,11 @@ class StsService:
             message = SIGNATURE_MISMATCH if rejection.kind == "mismatch" else rejection.message
             raise StsError(403, "SignatureDoesNotMatch", message) from None
 
-    def _role(self, params: Mapping[str, str]) -> Role:
-        arn = params.get("RoleArn", "")
-        role = self._config.role_by_arn(arn)
+    def _role(self, params: Mapping[str, str], denied: StsError) -> Role:
+        # STS never says a role does not exist: an unknown role is refused like a forbidden one.
+        role = self._config.role_by_arn(params.get("RoleArn", ""))
         if role is None:
-            raise StsError(400, "ValidationError", f"Role {arn or '(none)'} does not exist")
+            raise denied
         return role
 
     @staticmethod
@@ -148,7 +148,14 @@ class StsService:
         return name
 
     def _assume_role(self, request: WireRequest, params: Mapping[str, str], caller: SigningKey) -> str:
-        role = self._role(params)
+        principal = caller.principal
+        denied = StsError(
+            403,
+            "AccessDenied",
+            f"User: {principal.arn} is not authorized to perform: sts:AssumeRole on resource: "
+            f"{params.get('RoleArn', '')}",
+        )
+        role = self._role(params, denied)
         session_name = self._session_name(params)
         duration = self._duration(params, role)
         context: dict[str, str] = {}
@@ -158,7 +165,6 @@ class StsService:
             self._check_mfa(params)
             context["aws:MultiFactorAuthPresent"] = "true"
             context["aws:MultiFactorAuthAge"] = "0"
-        principal = caller.principal
         decision = authorize_assume(
             role,
             "sts:AssumeRole",
@@ -170,11 +176,7 @@ class StsService:
             now=request.stamp.now,
         )
         if decision != ALLOW:
-            raise StsError(
-                403,
-                "AccessDenied",
-                f"User: {principal.arn} is not authorized to perform: sts:AssumeRole on resource: {role.arn}",
-            )
+            raise denied
         return _session_xml(self.issue(role, session_name, duration))
 
     def _check_mfa(self, params: Mapping[str, str]) -> None:
@@ -190,7 +192,8 @@ class StsService:
             )
 
     def _assume_with_web_identity(self, request: WireRequest, params: Mapping[str, str]) -> str:
-        role = self._role(params)
+        denied = StsError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+        role = self._role(params, denied)
         session_name = self._session_name(params)
         duration = self._duration(params, role)
         given = params.get("WebIdentityToken", "")
@@ -216,7 +219,7 @@ class StsService:
             now=request.stamp.now,
         )
         if decision != ALLOW:
-            raise StsError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+            raise denied
         key = self.issue(role, session_name, duration)
         return _session_xml(key) + _tags(
             SubjectFromWebIdentityToken=token.subject, Audience=token.audience, Provider=token.provider

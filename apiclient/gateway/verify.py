@@ -47,7 +47,6 @@ class Rejection(Exception):
 @dataclass(frozen=True)
 class _Authorization:
     access_key_id: str
-    date: str
     region: str
     service: str
     signed_headers: tuple[str, ...]
@@ -116,9 +115,9 @@ def _parse(raw: str, request: WireRequest) -> _Authorization:
         raise Rejection("incomplete", " ".join([*problems, f"Authorization={raw}"]))
     if algorithm != "AWS4-HMAC-SHA256":
         raise Rejection("incomplete", f"Unsupported AWS 'algorithm': '{algorithm}'")
-    key_id, date, region, service, _terminator = scope
+    key_id, _date, region, service, _terminator = scope
     signed = tuple(params["SignedHeaders"].lower().split(";"))
-    return _Authorization(key_id, date, region, service, signed, params["Signature"])
+    return _Authorization(key_id, region, service, signed, params["Signature"])
 
 
 def _request_time(request: WireRequest, raw: str) -> dt.datetime:

@@ -19,8 +19,9 @@ class WireRequest:
 
     method: str
     target: str
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
+    # Headers and body may carry a session token or a bearer token: kept out of the repr.
+    headers: tuple[tuple[str, str], ...] = field(repr=False)
+    body: bytes = field(repr=False)
     source_ip: str
     secure: bool = False
     stamp: Stamp = field(default_factory=Stamp)

@@ -20,12 +20,11 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+from apiclient.policy.cidrs import Network
 from apiclient.policy.globs import Tokens, as_text, compile_arn, compile_glob, tokens_of
 from apiclient.policy.model import Condition
 from apiclient.policy.readings import Readings
 from apiclient.policy.variables import resolve
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True, slots=True)

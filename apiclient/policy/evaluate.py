@@ -96,7 +96,7 @@ def _statement(
     detail: bool,
 ) -> StatementTrace:
     ref = StatementRef(label, statement.index, statement.sid, statement.effect)
-    elements = [_principal(statement, request, kind, readings, consulted)]
+    elements = [_principal(statement, request, kind, readings, consulted, detail=detail)]
     if not (detail or elements[-1].matched):
         return StatementTrace(ref, False, tuple(elements))
     if statement.actions is not None:
@@ -144,7 +144,13 @@ def _statement(
 
 
 def _principal(
-    statement: Statement, request: EvalRequest, kind: str, readings: Readings, consulted: set[str]
+    statement: Statement,
+    request: EvalRequest,
+    kind: str,
+    readings: Readings,
+    consulted: set[str],
+    *,
+    detail: bool,
 ) -> ElementResult:
     context = request.context
     if kind == IDENTITY_POLICY:
@@ -160,7 +166,9 @@ def _principal(
                 "Principal", False, "a resource-policy statement without Principal applies to no one"
             )
         return ElementResult("Principal", True, "no Principal element: the statement applies to its holder")
-    match = principal_element(statement.principal, request.caller, context, readings, consulted)
+    match = principal_element(
+        statement.principal, request.caller, context, readings, consulted, explain=detail
+    )
     same_account = request.owner_account is not None and request.caller.account == request.owner_account
     if match.via_account and same_account and kind == RESOURCE_POLICY and statement.effect == "Allow":
         consulted.add("account_principal_direct_grant")

@@ -27,10 +27,6 @@ def literal_tokens(text: str) -> Tokens:
     return tuple(text)
 
 
-def has_wildcard(tokens: Iterable[str]) -> bool:
-    return any(tok in (STAR, ONE) for tok in tokens)
-
-
 def as_text(tokens: Iterable[str]) -> str:
     """The pattern written back as text (wildcards as `*` and `?`)."""
     return "".join(tok[-1] if tok in (STAR, ONE) else tok for tok in tokens)

@@ -20,7 +20,6 @@ class PrincipalMatch:
     matched: bool
     reason: str
     via_account: bool = False
-    case_only: bool = False  # the names differ only in letter case
 
 
 @lru_cache(maxsize=4096)
@@ -55,39 +54,52 @@ def _same_role(value: str, caller: Caller) -> bool:
     return False
 
 
-def principal_entry(
-    kind: str, value: str, caller: Caller, context: Mapping[str, tuple[str, ...]]
-) -> PrincipalMatch:
-    """Whether one Principal entry names the caller."""
-    who = caller.arn or "an anonymous caller"
+# How one Principal entry relates to the caller; the first five are matches.
+EVERYONE, IN_ACCOUNT, ROLE_SESSION, IS, FEDERATED = (
+    "everyone",
+    "in-account",
+    "role-session",
+    "is",
+    "federated",
+)
+_MATCHES = frozenset({EVERYONE, IN_ACCOUNT, ROLE_SESSION, IS, FEDERATED})
+CASE_ONLY, NOT_IN_ACCOUNT, IS_NOT, NOT_FEDERATED = "case-only", "not-in-account", "is-not", "not-federated"
+
+
+def entry_relation(kind: str, value: str, caller: Caller, context: Mapping[str, tuple[str, ...]]) -> str:
+    """How one Principal entry relates to the caller (no text: this is on the fast path)."""
     if kind == "AWS":
         if value == "*":
-            return PrincipalMatch(True, f'"*" names everyone, {who} included')
+            return EVERYONE
         account = _account_of(value)
         if account is not None:
-            if caller.kind != "anonymous" and caller.account == account:
-                return PrincipalMatch(True, f"{who} is in account {account}", via_account=True)
-            return PrincipalMatch(False, f"{who} is not in account {account}")
+            return IN_ACCOUNT if caller.kind != "anonymous" and caller.account == account else NOT_IN_ACCOUNT
         if _same_role(value, caller):
-            return PrincipalMatch(
-                True,
-                f"{who} is a session of role {value}"
-                if caller.kind == "assumed-role"
-                else f"{who} is {value}",
-            )
-        if caller.arn == value:
-            return PrincipalMatch(True, f"{who} is {value}")
-        if _differs_in_case_only(value, caller):
-            return PrincipalMatch(False, f"{who} differs from {value} only in letter case", case_only=True)
-        return PrincipalMatch(False, f"{who} is not {value}")
+            return ROLE_SESSION if caller.kind == "assumed-role" else IS
+        return IS if caller.arn == value else IS_NOT
     if kind == "Federated":
-        providers = context.get("aws:federatedprovider", ())
-        if caller.arn == value or value in providers:
-            return PrincipalMatch(True, f"the caller was federated by {value}")
-        return PrincipalMatch(False, f"the caller was not federated by {value}")
-    if caller.arn == value:
-        return PrincipalMatch(True, f"{who} is the {kind} principal {value}")
-    return PrincipalMatch(False, f"{who} is not the {kind} principal {value}")
+        return (
+            FEDERATED
+            if caller.arn == value or value in context.get("aws:federatedprovider", ())
+            else NOT_FEDERATED
+        )
+    return IS if caller.arn == value else IS_NOT
+
+
+def _describe(relation: str, kind: str, value: str, caller: Caller) -> str:
+    who = caller.arn or "an anonymous caller"
+    label = value if kind == "AWS" else f"the {kind} principal {value}"
+    return {
+        EVERYONE: f'"*" names everyone, {who} included',
+        IN_ACCOUNT: f"{who} is in account {_account_of(value)}",
+        NOT_IN_ACCOUNT: f"{who} is not in account {_account_of(value)}",
+        ROLE_SESSION: f"{who} is a session of role {value}",
+        IS: f"{who} is {label}",
+        IS_NOT: f"{who} is not {label}",
+        CASE_ONLY: f"{who} differs from {value} only in letter case",
+        FEDERATED: f"the caller was federated by {value}",
+        NOT_FEDERATED: f"the caller was not federated by {value}",
+    }[relation]
 
 
 def _differs_in_case_only(value: str, caller: Caller) -> bool:
@@ -103,24 +115,42 @@ def principal_element(
     context: Mapping[str, tuple[str, ...]],
     readings: Readings,
     consulted: set[str],
+    *,
+    explain: bool = True,
 ) -> PrincipalMatch:
     """A Principal element matches when any entry does; a direct match beats an account match.
 
     A name that differs only in letter case is an open question (policy-semantics.md (c)).
+    Without ``explain`` the reason is left empty.
     """
-    results = [principal_entry(kind, value, caller, context) for kind, value in entries]
-    hits = [result for result in results if result.matched]
-    if not hits:
-        near = [result for result in results if result.case_only]
-        if near:
-            consulted.add("principal_name_case_sensitive")
-            if not readings.principal_name_case_sensitive:
-                return PrincipalMatch(
-                    True, near[0].reason + ", which matches if AWS stored it as a unique ID"
-                )
-        return PrincipalMatch(False, "; ".join(result.reason for result in results))
-    direct = [hit for hit in hits if not hit.via_account]
-    return direct[0] if direct else hits[0]
+    relations = [entry_relation(kind, value, caller, context) for kind, value in entries]
+    hits = [n for n, relation in enumerate(relations) if relation in _MATCHES]
+    if hits:
+        direct = [n for n in hits if relations[n] != IN_ACCOUNT]
+        chosen = (direct or hits)[0]
+        kind, value = entries[chosen]
+        reason = _describe(relations[chosen], kind, value, caller) if explain else ""
+        return PrincipalMatch(True, reason, via_account=not direct)
+    near = [
+        n for n, (kind, value) in enumerate(entries) if kind == "AWS" and _differs_in_case_only(value, caller)
+    ]
+    for n in near:
+        relations[n] = CASE_ONLY
+    if near:
+        consulted.add("principal_name_case_sensitive")
+        if not readings.principal_name_case_sensitive:
+            kind, value = entries[near[0]]
+            reason = (
+                _describe(CASE_ONLY, kind, value, caller) + ", which matches if AWS stored it as a unique ID"
+            )
+            return PrincipalMatch(True, reason)
+    if not explain:
+        return PrincipalMatch(False, "")
+    reasons = (
+        _describe(relation, kind, value, caller)
+        for relation, (kind, value) in zip(relations, entries, strict=True)
+    )
+    return PrincipalMatch(False, "; ".join(reasons))
 
 
 def not_principal_element(
@@ -148,7 +178,7 @@ def not_principal_element(
     named = [
         value
         for kind, value in entries
-        if _account_of(value) is None and principal_entry(kind, value, caller, context).matched
+        if _account_of(value) is None and entry_relation(kind, value, caller, context) in _MATCHES
     ]
     if not named:
         return PrincipalMatch(True, f"{who} is not listed in NotPrincipal")

@@ -23,17 +23,6 @@ def has_variables(text: str) -> bool:
     return _VARIABLE.search(text) is not None
 
 
-def variable_names(text: str) -> list[str]:
-    """The keys a string refers to (escapes excluded)."""
-    names = []
-    for body in _VARIABLE.findall(text):
-        if body.strip() in _ESCAPES:
-            continue
-        default = _DEFAULT.match(body)
-        names.append((default.group(1) if default else body).strip())
-    return names
-
-
 def resolve(text: str, context: Context) -> Tokens | None:
     """The pattern tokens with every variable replaced, or None when one has no value.
 

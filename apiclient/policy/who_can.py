@@ -106,7 +106,7 @@ def who_can(
         grants = (
             []
             if not everyone
-            else [Grant(StatementRef("(none)", -1, None, "Allow"), ("*",), show(EVERYWHERE), ())]
+            else [Grant(StatementRef("no resource policy", 0, None, "Allow"), ("*",), show(EVERYWHERE), ())]
         )
         return WhoCan(method.upper(), path, resource, tuple(grants), (), (), (note,))
     applicable = [s for s in policy.statements if _covers(s, resource, api)]

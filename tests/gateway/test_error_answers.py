@@ -112,6 +112,17 @@ def test_bare_token_lacks_every_sigv4_parameter(gw: Gateway, http: requests.Sess
     assert_answer(response, "IncompleteSignatureException", expected)
 
 
+def test_sigv4_header_without_a_date(gw: Gateway, http: requests.Session, config: GatewayConfig) -> None:
+    request = signed("GET", gw.api_url() + "/products", user_key(config, "reader"))
+    del request.headers["X-Amz-Date"]
+    raw = request.headers["Authorization"]
+    # The reference's message, keeping only the sentence about the date.
+    template = reference_body('{"message":"Authorization header requires')
+    expected = re.sub(r"Authorization header requires '\w+' parameter\. ", "", template)
+    expected = expected.replace("<raw header value>", raw)
+    assert_answer(send(http, request), "IncompleteSignatureException", expected)
+
+
 def test_wrong_secret_gets_mismatch_with_canonical_string(
     gw: Gateway, http: requests.Session, config: GatewayConfig
 ) -> None:

@@ -12,6 +12,8 @@ import requests
 from gateway_helpers import Key, send, signed, user_key
 
 from apiclient.gateway import Gateway, GatewayConfig, running, serve
+from apiclient.gateway.app import GatewayApp
+from apiclient.gateway.wire import WireRequest
 
 
 def _refused(port: int) -> bool:
@@ -97,3 +99,19 @@ def test_no_secret_reaches_the_log(config: GatewayConfig, caplog: pytest.LogCapt
     assert "apiclient.gateway" in caplog.text  # the gateway did log these calls
     for secret in (session.token, session.secret_key, "EXAMPLEsecretbearer", gw.container_token):
         assert secret not in text
+
+
+def test_reprs_hide_request_and_answer_secrets(config: GatewayConfig) -> None:
+    app = GatewayApp(config)
+    request = WireRequest(
+        "GET",
+        "/container-credentials",
+        (("Authorization", app.credentials.container_token),),
+        b"",
+        "127.0.0.1",
+    )
+    answer = app.answer(request)
+    assert answer.status == 200
+    secret = json.loads(answer.body)["SecretAccessKey"]
+    assert app.credentials.container_token not in repr(request)
+    assert secret not in repr(answer)

@@ -218,3 +218,13 @@ def _lifetime(answer: Any) -> float:
     """Seconds from the answer's Date to the Expiration botocore parsed out of the XML."""
     sent = email.utils.parsedate_to_datetime(answer["ResponseMetadata"]["HTTPHeaders"]["date"])
     return float((answer["Credentials"]["Expiration"] - sent).total_seconds())
+
+
+def test_unknown_role_is_refused_like_a_forbidden_one(partner: Any) -> None:
+    ghost = "arn:aws:iam::222222222222:role/EXAMPLE-no-such-role"
+    assert error_of(partner.assume_role, RoleArn=ghost, RoleSessionName="s1") == (
+        403,
+        "AccessDenied",
+        f"User: arn:aws:iam::333333333333:user/integrator is not authorized to perform: sts:AssumeRole "
+        f"on resource: {ghost}",
+    )

@@ -308,3 +308,66 @@ def test_iam_page_example(
         context_keys=keys,
     )
     assert decision.result == expected, decision.explain()
+
+
+# [IAM:reference_policies_evaluation-logic] "Example identity-based and resource-based policy evaluation".
+CARLOS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "AllowS3ListRead",
+            "Effect": "Allow",
+            "Action": [
+                "s3:GetBucketLocation",
+                "s3:GetAccountPublicAccessBlock",
+                "s3:ListAccessPoints",
+                "s3:ListAllMyBuckets",
+            ],
+            "Resource": "arn:aws:s3:::*",
+        },
+        {
+            "Sid": "AllowS3Self",
+            "Effect": "Allow",
+            "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::carlossalazar/*", "arn:aws:s3:::carlossalazar"],
+        },
+        {"Sid": "DenyS3Logs", "Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::*log*"},
+    ],
+}
+# Same page, "The difference between explicit and implicit denies".
+GET_LIST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Sid": "AllowGetList", "Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"},
+        {"Sid": "DenyReports", "Effect": "Deny", "Action": "iam:*Report", "Resource": "*"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("policy", "action", "resource", "expected", "sid"),
+    [
+        (CARLOS, "s3:PutObject", "arn:aws:s3:::carlossalazar-logs/file.txt", "EXPLICIT_DENY", "DenyS3Logs"),
+        (CARLOS, "s3:PutObject", "arn:aws:s3:::carlossalazar/file.txt", "ALLOW", "AllowS3Self"),
+        (GET_LIST, "iam:GetUser", "*", "ALLOW", "AllowGetList"),
+        (GET_LIST, "iam:CreatePolicy", "*", "IMPLICIT_DENY", None),
+        (GET_LIST, "iam:GetOrganizationsAccessReport", "*", "EXPLICIT_DENY", "DenyReports"),
+        (GET_LIST, "iam:GenerateCredentialReport", "*", "EXPLICIT_DENY", "DenyReports"),
+    ],
+    ids=[
+        "carlos-logs-denied",
+        "carlos-own-bucket",
+        "getlist-allowed",
+        "createpolicy-implicit",
+        "report-explicit",
+        "generate-report-explicit",
+    ],
+)
+def test_evaluation_logic_examples(
+    policy: dict[str, Any], action: str, resource: str, expected: str, sid: str | None
+) -> None:
+    decision = evaluate(
+        policy, action=action, resource=resource, principal_arn="arn:aws:iam::123456789012:user/carlossalazar"
+    )
+    assert decision.result == expected
+    assert [ref.sid for ref in decision.deciding] == ([sid] if sid else [])

@@ -153,3 +153,24 @@ def test_shorthand_and_full_arn_agree(
         for s in body
     ]
     assert decide(request, body, authorization) == decide(request, full, authorization)
+
+
+@settings(max_examples=100, deadline=None)
+@given(request=requests(), body=st.lists(statements(), min_size=1, max_size=6), authorization=authorizations)
+def test_fast_verdict_agrees_with_the_full_trace(
+    request: AccessRequest, body: list[dict[str, Any]], authorization: str
+) -> None:
+    """authorize() decides with a short-circuiting pass; the trace is a second, exhaustive one."""
+    decision = authorize(
+        request,
+        resource_policy={"Version": "2012-10-17", "Statement": body},
+        identity_policies=[IDENTITY],
+        authorization=authorization,
+        authorizer_result="ALLOW" if authorization == "CUSTOM" else None,
+    )
+    applying = {trace.ref for trace in decision.trace if trace.applies}
+    assert set(decision.deciding) <= applying
+    if decision.result == "EXPLICIT_DENY":
+        assert set(decision.deciding) == {ref for ref in applying if ref.effect == "Deny"}
+    if decision.result == "IMPLICIT_DENY":
+        assert decision.deciding == []

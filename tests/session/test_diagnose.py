@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from session_helpers import ACCESS_KEY, SECRET_KEY, TOKEN
-from verifying_server import Reply, VerifyingServer, refusal
+from verifying_server import MISMATCH, Reply, VerifyingServer, refusal
 
 from apiclient import Credentials
 from apiclient._clock import server_time
@@ -67,6 +67,31 @@ def test_signature_endpoint_and_expired_credentials(server: VerifyingServer) -> 
     assert diagnosis.to_dict()["decision"] == {"result": "EXPLICIT_DENY"}
     assert "Sid DenyAll" in diagnosis.to_text()
     assert TOKEN not in diagnosis.to_text() + str(diagnosis.to_dict())
+
+
+def test_a_scope_for_another_region_refines_an_ambiguous_mismatch(
+    server: VerifyingServer, credentials: Credentials
+) -> None:
+    # A customized gateway response hides "Credential should be scoped to ...": only the
+    # generic mismatch text arrives, yet the scope (us-east-1) is not the host's (us-west-2).
+    response = refused(server, credentials, refusal(403, "InvalidSignatureException", MISMATCH))
+    diagnosis = diagnose(
+        response,
+        signature=response.request.apiclient_signature,
+        endpoint=parse_url("https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/prod"),
+    )
+    assert diagnosis.cause == "wrong_region"
+    assert diagnosis.details["classified_cause"] == "signature_mismatch"
+    assert "signed for region us-east-1 but the URL is in us-west-2" in diagnosis.evidence
+    assert diagnosis.summary.startswith("The signature is scoped to the wrong region")
+
+
+def test_a_matching_scope_leaves_the_mismatch_alone(
+    server: VerifyingServer, credentials: Credentials
+) -> None:
+    response = refused(server, credentials, refusal(403, "InvalidSignatureException", MISMATCH))
+    diagnosis = diagnose(response, signature=response.request.apiclient_signature)
+    assert diagnosis.cause == "signature_mismatch"
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -237,3 +239,19 @@ def test_debug_log_shows_the_steps_and_no_secret(caplog: pytest.LogCaptureFixtur
     signature_hex = signed["Authorization"].rpartition("Signature=")[2]
     for secret in (SECRET, TOKEN, API_KEY, "EXAMPLEcookie", signature_hex):
         assert secret not in logged
+
+
+def test_signing_imports_no_botocore() -> None:
+    """DESIGN.md: sigv4 is pure; a Lambda cold start must not pay for botocore (issue 2)."""
+    code = (
+        "import sys, datetime as dt\n"
+        "from apiclient import sigv4\n"
+        "from apiclient.credentials._model import Credentials\n"
+        "keys = Credentials('AKIDEXAMPLE', 'EXAMPLEKEY')\n"
+        "sigv4.sign_request('GET', 'https://h/', {}, None, credentials=keys, region='r', service='s')\n"
+        "print(sorted({'boto3', 'botocore', 'click'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
