@@ -13,9 +13,10 @@ The exception tree is drawn in ``apiclient.errors``. ``apiclient.policy``,
 so that a Lambda cold start pays only for what it uses.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from apiclient.auth import SigV4Auth
 from apiclient.credentials import Credentials
-from apiclient.diagnostics import Diagnosis, diagnose
 from apiclient.endpoint import Endpoint, parse_url
 from apiclient.errors import (
     AccessDenied,
@@ -28,6 +29,22 @@ from apiclient.errors import (
     SigningError,
 )
 from apiclient.session import Client
+
+if TYPE_CHECKING:
+    from apiclient.diagnostics import Diagnosis, diagnose
+
+# Loaded on first use: diagnostics matter on a refusal, not on a Lambda cold start.
+_LAZY = {"Diagnosis": "apiclient.diagnostics", "diagnose": "apiclient.diagnostics"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib  # noqa: PLC0415
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'apiclient' has no attribute {name!r}")
 
 __version__ = "0.1.0"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import random
-from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import NamedTuple
 
 __all__ = ["IDEMPOTENT_METHODS", "RETRYABLE_STATUSES", "Backoff", "retry_after_seconds"]
 
@@ -17,8 +17,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 
 
-@dataclass(frozen=True)
-class Backoff:
+class Backoff(NamedTuple):
     """Full-jitter exponential backoff: a wait drawn from [0, min(cap, base * 2**(attempt-1))].
 
     ``retry_after_cap`` bounds a server's Retry-After so that one answer cannot stall a caller.

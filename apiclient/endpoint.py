@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
 from apiclient.errors import EndpointError
@@ -49,8 +49,7 @@ _PARTITIONS = (
 _STAGED_KINDS = frozenset({"execute-api", "private", "vpce"})
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """A parsed API URL.
 
     ``stage`` is the first path segment on execute-api hosts (None elsewhere, where a base path

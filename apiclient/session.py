@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import requests
@@ -29,9 +29,11 @@ from apiclient._retry import IDEMPOTENT_METHODS, RETRYABLE_STATUSES, Backoff, re
 from apiclient._transport import ConnectToAdapter, parse_address
 from apiclient.auth import SigV4Auth
 from apiclient.credentials._model import CredentialProvider, Credentials, Refreshable, snapshot
-from apiclient.diagnostics import Diagnosis, classify, diagnose
 from apiclient.endpoint import Endpoint, parse_url
 from apiclient.errors import AccessDenied, CredentialsError, EndpointError, RedirectError
+
+if TYPE_CHECKING:
+    from apiclient.diagnostics import Diagnosis
 
 __all__ = ["Backoff", "Client"]
 
@@ -257,6 +259,9 @@ class Client:
                 time.sleep(wait)
                 continue
             if status in (401, 403) and signed and _replayable(request):
+                # Imported on a refusal only: diagnostics is off the hot path and the cold start.
+                from apiclient.diagnostics import classify  # noqa: PLC0415
+
                 cause = classify(status, response.headers, response.content)
                 if cause.cause == "clock_skew" and not skew_corrected:
                     # The request was refused before it ran, so even a POST may be sent again.
@@ -315,6 +320,8 @@ class Client:
         return hop
 
     def _diagnose(self, response: requests.Response, sent: requests.PreparedRequest) -> Diagnosis:
+        from apiclient.diagnostics import diagnose  # noqa: PLC0415
+
         credentials: Credentials | None
         try:
             credentials = snapshot(self.credentials)

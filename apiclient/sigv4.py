@@ -17,7 +17,6 @@ import hmac
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import quote, unquote_to_bytes
@@ -90,8 +89,7 @@ Body = bytes | bytearray | memoryview | str | Any | None
 HeaderInput = Mapping[str, str] | Iterable[tuple[str, str]]
 
 
-@dataclass(frozen=True, slots=True)
-class Signature:
+class Signature(NamedTuple):
     """What one signature covered: the headers to add and every intermediate text.
 
     ``canonical_request`` has the session token masked; ``repr`` masks the signature too.

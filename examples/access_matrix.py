@@ -1,8 +1,14 @@
 """A cross-account access matrix with the library: each identity calls each method, as expected?
 
-The same matrix as ``examples/matrix.yaml``, which ``apiclient check`` runs (in parallel, with a
-JUnit report and an ``--offline`` mode). Start from this code when the matrix belongs inside your
-own program or test suite.
+What it shows:
+
+- one ``apiclient.Client`` per identity, each from a profile (``apiclient.credentials.from_profile``,
+  role profiles included: botocore assumes the role with its external ID);
+- a refusal read as data: ``AccessDenied.diagnosis.cause`` (``no_allow``...) compared with the
+  expected outcome, so a matrix says *why* a cell is denied, not only that it is.
+
+``examples/matrix.yaml`` is the same matrix for ``apiclient check`` (parallel calls, a JUnit report,
+an ``--offline`` mode); start from this script when the matrix belongs in your own code or tests.
 
 Each identity is a profile of ``~/.aws/config``: ``reader`` (Team B, read-only),
 ``team-a-tester`` and ``team-a-intern`` (Team A, cross-account) and ``partner`` (a role profile
@@ -10,8 +16,9 @@ with ``role_arn``, ``source_profile`` and ``external_id``)::
 
     python examples/access_matrix.py --url https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/prod
 
-Against the local gateway (``apiclient serve --port 8080``) with profiles holding its keys, add
-``--region us-west-2`` and use ``--url http://127.0.0.1:8080/prod``.
+Against the local gateway (``apiclient serve --port 8080``): profiles holding its users' keys,
+``AWS_ENDPOINT_URL_STS=http://127.0.0.1:8080/sts`` for the role profile, and
+``--url http://127.0.0.1:8080/prod --region us-west-2``.
 Exits 0 when every outcome is the expected one, 1 otherwise, 2 when a profile or the URL is unusable.
 """
 

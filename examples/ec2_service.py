@@ -3,8 +3,8 @@
 What it shows:
 
 - credentials from the instance metadata service (IMDSv2) with
-  ``apiclient.credentials.from_instance_metadata()``, refreshed before they expire while the
-  workers keep calling;
+  ``apiclient.credentials.from_instance_metadata()``; botocore refreshes them before they expire
+  and each call signs with a snapshot of the current ones;
 - one ``apiclient.Client`` shared by every thread (thread-safe, with a connection pool);
 - a clean stop on SIGTERM or Ctrl-C, or after ``--seconds``, with a tally of the outcomes.
 
@@ -67,10 +67,14 @@ def worker(client: apiclient.Client, stop: threading.Event, interval: float, tal
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Call an API from threads with the EC2 instance role.")
+    parser.add_argument("--url", default=os.environ.get("API_URL"), help="the invoke URL (API_URL)")
+    parser.add_argument("--region", default=os.environ.get("API_REGION"), help="when the URL names none")
     parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     parser.add_argument("--seconds", type=float, default=0, help="stop after this long (default: never)")
     parser.add_argument("--interval", type=float, default=0.1, help="pause between a worker's calls")
     args = parser.parse_args()
+    if not args.url:
+        parser.error("--url (or API_URL) is required")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(threadName)s %(message)s")
 
     try:
@@ -78,9 +82,6 @@ def main() -> int:
     except apiclient.CredentialsError as error:
         log.error("no instance credentials: %s", error)
         return 2
-    client = apiclient.Client(
-        os.environ["API_URL"], credentials=credentials, region=os.environ.get("API_REGION")
-    )
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
@@ -91,18 +92,18 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
 
     tally = Tally()
-    workers = [
-        threading.Thread(target=worker, args=(client, stop, args.interval, tally), name=f"worker-{n}")
-        for n in range(args.threads)
-    ]
-    for thread in workers:
-        thread.start()
-    log.info("%d workers calling %s as %s", args.threads, client.base_url, credentials.describe()["source"])
-    stop.wait(args.seconds or None)
-    stop.set()
-    for thread in workers:
-        thread.join()
-    client.close()
+    with apiclient.Client(args.url, credentials=credentials, region=args.region) as client:
+        workers = [
+            threading.Thread(target=worker, args=(client, stop, args.interval, tally), name=f"worker-{n}")
+            for n in range(args.threads)
+        ]
+        for thread in workers:
+            thread.start()
+        log.info("%d workers calling %s as %s", len(workers), args.url, credentials.describe()["source"])
+        stop.wait(args.seconds or None)
+        stop.set()
+        for thread in workers:
+            thread.join()
 
     total = sum(tally.outcomes.values())
     failed = total - sum(count for outcome, count in tally.outcomes.items() if outcome.startswith("2"))

@@ -2,7 +2,9 @@
 
 The walkthrough's loop: the API's access log flags an address range (198.51.100.0/24), you add a
 Deny statement for it to the resource policy, and before deploying the new policy you prove it
-still does everything else it must. Nothing here touches AWS:
+still does everything else it must. Nothing here touches AWS.
+
+What it shows:
 
 1. offline: ``apiclient.policy.lint`` the document, ``authorize`` every expected call, and
    ``who_can`` call ``GET /products`` from which addresses;
@@ -106,8 +108,11 @@ def rehearse_offline(policy: dict[str, Any], api: Api, users: dict[str, User], f
     )
     for grant in who.grants:
         print(f"who can GET /products: {', '.join(grant.principals)} ({grant.statement.sid or 'no Sid'})")
+    for note in who.notes:
+        print(f"note: {note}")
     print(f"denied to everyone: {', '.join(who.denied_cidrs) or 'no address'}")
-    if not any(flagged.subnet_of(ipaddress.ip_network(cidr)) for cidr in who.denied_cidrs):  # type: ignore[arg-type]
+    denied = [ipaddress.ip_network(cidr) for cidr in who.denied_cidrs]
+    if not any(flagged.network_address in net and flagged.broadcast_address in net for net in denied):
         print(f"SURPRISE: {flagged} is not denied to everyone")
         surprises += 1
     return surprises

@@ -14,31 +14,53 @@ import datetime as dt
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
+import yaml
 from click.testing import CliRunner
 
 from apiclient import AccessDenied, Client, Credentials, Diagnosis, SigV4Auth, diagnose
+from apiclient import gateway as gateway_package
 from apiclient.cli.app import cli
-from apiclient.diagnostics import CAUSES, classify
-from apiclient.gateway import Gateway, running, sample_config
+from apiclient.diagnostics import CAUSES
+from apiclient.gateway import Gateway, running
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 REGION = "us-west-2"
 API_ARN = "arn:aws:execute-api:us-west-2:222222222222:a1b2c3d4e5"
+SAMPLE = Path(gateway_package.__file__).parent / "samples" / "walkthrough.yaml"
+VPCE_URL = "http://vpce-0123456789abcdef0-abcdefgh.execute-api.us-west-2.vpce.amazonaws.com/prod"
+
+# Responses the gateway cannot produce by itself (authorizers, WAF), as API Gateway sends them
+# (../shared/reference/apigateway-errors.md), replayed by mock routes so they travel over HTTP.
+REPLAYS: dict[str, tuple[int, dict[str, str], object]] = {
+    "authorizer-401": (401, {"x-amzn-ErrorType": "UnauthorizedException"}, {"message": "Unauthorized"}),
+    "authorizer-deny": (
+        403,
+        {"x-amzn-ErrorType": "AccessDeniedException"},
+        {"message": "User is not authorized to access this resource with an explicit deny"},
+    ),
+    "authorizer-no-allow": (
+        403,
+        {"x-amzn-ErrorType": "AccessDeniedException"},
+        {"Message": "User is not authorized to access this resource"},
+    ),
+    "forbidden": (403, {"x-amzn-ErrorType": "ForbiddenException"}, {"message": "Forbidden"}),
+    "waf": (403, {"x-amzn-ErrorType": "ForbiddenException"}, ""),
+    "not-api-gateway": (403, {"Content-Type": "text/html"}, "<html><body>Request blocked.</body></html>"),
+}
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """One way to be refused: what was done, the cause it should produce, and how to run it."""
+    """One way to be refused: a title, what was done, and how to run it."""
 
     title: str
-    cause: str
     how: str
     run: Callable[[Gateway], Diagnosis]
 
@@ -119,106 +141,170 @@ def _read_only_post(gw: Gateway) -> Diagnosis:
     return _refusal(lambda: _client(gw, _reader(gw)).post("/products", json={"name": "pen"}))
 
 
+def _read_only_post_evaluated(gw: Gateway) -> Diagnosis:
+    config = gw.config
+    reader = next(user for user in config.users if user.name == "reader")
+    response = _client(gw, _reader(gw), raise_for_access_denied=False).post("/products", json={"name": "pen"})
+    return diagnose(
+        response,
+        resource_policy=config.apis[0].resource_policy,
+        identity_policies=reader.policies,
+        identity={"Arn": reader.arn, "Account": reader.account},
+        api_owner_account=config.apis[0].account,
+        source_ip="127.0.0.1",
+    )
+
+
 def _no_api_key(gw: Gateway) -> Diagnosis:
     return _refusal(lambda: _client(gw, gw.credentials_for("admin")).get("/reports"))
 
 
-def _captured(status: int, headers: Mapping[str, str], body: str) -> Callable[[Gateway], Diagnosis]:
-    def run(_gw: Gateway) -> Diagnosis:
-        return classify(status, headers, body)
+def _admin(gw: Gateway, **options: Any) -> Client:
+    return _client(gw, gw.credentials_for("admin"), **options)
+
+
+def _replayed(name: str) -> Callable[[Gateway], Diagnosis]:
+    def run(gw: Gateway) -> Diagnosis:
+        return _refusal(lambda: _admin(gw).get(f"/replay/{name}"))
 
     return run
 
 
-_REST = {"Content-Type": "application/json", "x-amz-apigw-id": "EXAMPLEapigwId0="}
+def _api_key_required(gw: Gateway) -> Diagnosis:
+    response = _admin(gw, raise_for_access_denied=False).get("/reports")
+    return diagnose(response, api_key_required=True)
+
+
+def _waf(gw: Gateway) -> Diagnosis:
+    response = _admin(gw, raise_for_access_denied=False).get("/replay/waf")
+    return diagnose(response, api_key_required=False)
+
+
+def _through_vpc_endpoint(gw: Gateway) -> Diagnosis:
+    api = Client(
+        VPCE_URL,
+        credentials=gw.credentials_for("admin"),
+        connect_to=f"127.0.0.1:{gw.port}",
+        allow_http=True,
+    )
+    return _refusal(lambda: api.get("/replay/forbidden"))
+
 
 SCENARIOS = (
     Scenario(
-        "An unsigned request to an `AWS_IAM` method", "missing_auth_or_route",
-        "`requests.get(url)` without auth, then `apiclient.diagnose(response)`.", _unsigned,
+        "An unsigned request to an `AWS_IAM` method",
+        "`requests.get(url)` without auth, then `apiclient.diagnose(response)`.",
+        _unsigned,
     ),
     Scenario(
-        "A path that matches no route", "missing_auth_or_route",
-        "A signed `GET /produtcs` (a typo) through `Client`.", _no_route,
+        "A path that matches no route",
+        "A signed `GET /produtcs` (a typo) through `Client`.",
+        _no_route,
     ),
     Scenario(
-        "A bearer token sent to an `AWS_IAM` method", "incomplete_signature",
-        "`Authorization: Bearer ...` with plain `requests`, then `diagnose()`.", _bearer,
+        "A bearer token sent to an `AWS_IAM` method",
+        "`Authorization: Bearer ...` with plain `requests`, then `diagnose()`.",
+        _bearer,
     ),
     Scenario(
-        "The wrong secret key", "signature_mismatch",
-        "A real access key ID with a wrong secret, through `Client`.", _wrong_secret,
+        "The wrong secret key",
+        "A real access key ID with a wrong secret, through `Client`.",
+        _wrong_secret,
     ),
     Scenario(
-        "A clock 10 minutes fast", "clock_skew",
+        "A clock 10 minutes fast",
         "`SigV4Auth(..., clock=...)` ten minutes ahead with plain `requests` (a `Client` would correct it"
-        " and retry).", _skewed_clock,
+        " and retry).",
+        _skewed_clock,
     ),
     Scenario(
-        "An access key the account does not know", "token_invalid",
-        "An unknown access key ID through `Client`.", _unknown_key,
+        "An access key the account does not know",
+        "An unknown access key ID through `Client`.",
+        _unknown_key,
     ),
     Scenario(
-        "Expired session credentials", "token_expired",
+        "Expired session credentials",
         "A fixed `Credentials` snapshot of a role session, used after it expired (a provider would have"
-        " refreshed it).", _expired_token,
+        " refreshed it).",
+        _expired_token,
     ),
     Scenario(
-        "Signed for the wrong region", "wrong_region",
-        "`Client(..., region=\"us-east-1\")` for an API in us-west-2.", _wrong_region,
+        "Signed for the wrong region",
+        '`Client(..., region="us-east-1")` for an API in us-west-2.',
+        _wrong_region,
     ),
     Scenario(
-        "Signed for the wrong service", "wrong_service",
-        "`Client(..., service=\"apigateway\")` (the signing name is `execute-api`).", _wrong_service,
+        "Signed for the wrong service",
+        '`Client(..., service="apigateway")` (the signing name is `execute-api`).',
+        _wrong_service,
     ),
     Scenario(
-        "A Deny statement matched", "explicit_deny",
-        "Team A's tester, from the flagged address range (`X-Forwarded-For: 198.51.100.7`).", _flagged_range,
+        "A Deny statement matched",
+        "Team A's tester, from the flagged address range (`X-Forwarded-For: 198.51.100.7`).",
+        _flagged_range,
     ),
     Scenario(
-        "A Deny in the resource policy, anonymous caller", "explicit_deny_resource_policy",
-        "An unsigned call to the open `/status` route from the flagged range.", _anonymous_flagged,
+        "A Deny in the resource policy, anonymous caller",
+        "An unsigned call to the open `/status` route from the flagged range.",
+        _anonymous_flagged,
     ),
     Scenario(
-        "No policy allows the call", "no_allow",
-        "The read-only `reader` sends `POST /products`.", _read_only_post,
+        "No policy allows the call",
+        "The read-only `reader` sends `POST /products`.",
+        _read_only_post,
     ),
     Scenario(
-        "A route behind a usage plan, no API key", "api_key",
-        "`GET /reports` (API key required) without `api_key=`.", _no_api_key,
+        "The same refusal, evaluated with the policies",
+        "`diagnose(response, resource_policy=..., identity_policies=..., identity=...)`: the policy engine"
+        " names the statements and the smallest fix.",
+        _read_only_post_evaluated,
     ),
     Scenario(
-        "A Lambda or Cognito authorizer refused the token", "authorizer_unauthorized",
-        "API Gateway's captured 401 (`UnauthorizedException`), classified.",
-        _captured(401, {**_REST, "x-amzn-ErrorType": "UnauthorizedException"}, '{"message":"Unauthorized"}'),
+        "A route behind a usage plan, no API key",
+        "`GET /reports` (API key required) without `api_key=`: `Client` alone can only say Forbidden.",
+        _no_api_key,
     ),
     Scenario(
-        "A Lambda authorizer returned Deny", "authorizer_deny",
-        "API Gateway's documented 403, classified.",
-        _captured(
-            403,
-            {**_REST, "x-amzn-ErrorType": "AccessDeniedException"},
-            '{"message":"User is not authorized to access this resource with an explicit deny"}',
-        ),
+        "The same refusal, knowing the method needs a key",
+        "`diagnose(response, api_key_required=True)` on the response above.",
+        _api_key_required,
     ),
     Scenario(
-        "A Lambda authorizer's policy does not allow the method", "authorizer_no_allow",
-        "API Gateway's captured 403, classified.",
-        _captured(
-            403,
-            {**_REST, "x-amzn-ErrorType": "AccessDeniedException"},
-            '{"Message":"User is not authorized to access this resource"}',
-        ),
+        "Forbidden, no API key needed, public host",
+        "An empty `ForbiddenException` 403 (how WAF blocks look), then"
+        " `diagnose(response, api_key_required=False)`.",
+        _waf,
     ),
     Scenario(
-        "A bare `Forbidden` (API key, WAF, VPC endpoint or disabled endpoint)", "forbidden_generic",
-        "API Gateway's captured 403 `ForbiddenException`, classified without request context.",
-        _captured(403, {**_REST, "x-amzn-ErrorType": "ForbiddenException"}, '{"message":"Forbidden"}'),
+        "Forbidden through a VPC endpoint host",
+        "A `Client` for a `vpce-...execute-api...vpce.amazonaws.com` URL without `x-apigw-api-id`, answered"
+        " `Forbidden`.",
+        _through_vpc_endpoint,
     ),
     Scenario(
-        "A response the reference does not cover", "unknown",
-        "A 403 from something that is not API Gateway, classified.",
-        _captured(403, {"Content-Type": "text/html"}, "<html><body>Request blocked.</body></html>"),
+        "A Lambda or Cognito authorizer refused the token",
+        "API Gateway's 401 `UnauthorizedException`, replayed.",
+        _replayed("authorizer-401"),
+    ),
+    Scenario(
+        "A Lambda authorizer returned Deny",
+        "API Gateway's 403 for an authorizer's explicit Deny, replayed.",
+        _replayed("authorizer-deny"),
+    ),
+    Scenario(
+        "A Lambda authorizer's policy does not allow the method",
+        "API Gateway's 403 for an authorizer policy without a matching Allow, replayed.",
+        _replayed("authorizer-no-allow"),
+    ),
+    Scenario(
+        "A bare `Forbidden` without context",
+        "API Gateway's 403 `ForbiddenException`, replayed to a `Client` on the API's own host.",
+        _replayed("forbidden"),
+    ),
+    Scenario(
+        "A response the reference does not cover",
+        "A 403 HTML page from something that is not API Gateway, replayed.",
+        _replayed("not-api-gateway"),
     ),
 )
 
@@ -239,13 +325,14 @@ def diagnoses_page(gw: Gateway) -> str:
         "When API Gateway answers 401 or 403, `Client` raises `apiclient.AccessDenied`; its `diagnosis`",
         "names a `cause`, the evidence, and what to change. `apiclient.diagnose(response)` does the same",
         "for a response you got another way, and `apiclient.diagnostics.classify(status, headers, body)`",
-        "looks at the response alone. The CLI prints the same text (`--output json` gives",
-        "`Diagnosis.to_dict()`).",
+        "looks at the response alone. `apiclient invoke` prints the same text, or with `--output json`",
+        "the same fields as JSON under `diagnosis`.",
         "",
         "Each section below was produced by running the code against the local gateway",
-        "(`apiclient.gateway.running(sample_config())`) and pasting `diagnosis.to_text()`. Causes the",
-        "gateway cannot produce (authorizers, WAF) use API Gateway's own responses as captured in",
-        "public bug reports, passed to `classify()`. Timestamps, ports and request IDs differ per run.",
+        "(`apiclient.gateway.running(sample_config())`) and pasting `diagnosis.to_text()`. What the",
+        "gateway cannot produce by itself (authorizers, WAF) is API Gateway's own response, as recorded",
+        "in AWS documentation and public bug reports, replayed by a mock route of the gateway.",
+        "Timestamps, ports and request IDs differ per run.",
         "",
         "| cause | example |",
         "|---|---|",
@@ -288,11 +375,13 @@ requests:
   - name: list products
     method: GET
     path: /products
-    expect: {reader: allow, admin: allow, tester: allow, intern: {outcome: deny, cause: no_allow}, nobody: deny}
+    expect:
+      {reader: allow, admin: allow, tester: allow, intern: {outcome: deny, cause: no_allow}, nobody: deny}
   - name: create a product
     method: POST
     path: /products
-    expect: {reader: {outcome: deny, cause: no_allow}, admin: allow, tester: allow, intern: deny, nobody: deny}
+    expect:
+      {reader: {outcome: deny, cause: no_allow}, admin: allow, tester: allow, intern: deny, nobody: deny}
   - name: status page
     method: GET
     path: /status
@@ -310,10 +399,11 @@ def _display(args: list[str]) -> list[str]:
     shown = []
     for arg in args:
         if arg.startswith("/"):
-            arg = Path(arg).name
+            shown.append(Path(arg).name)
         elif arg.startswith("http://127.0.0.1:"):
-            arg = "$API_URL"
-        shown.append(arg)
+            shown.append("$API_URL")
+        else:
+            shown.append(arg)
     return shown
 
 
@@ -345,10 +435,19 @@ def snippets(gw: Gateway, directory: Path) -> dict[str, str]:
     return files
 
 
+def _config() -> dict[str, Any]:
+    """The walkthrough scenario plus one mock route per replayed response."""
+    config: dict[str, Any] = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    for name, (status, headers, body) in REPLAYS.items():
+        answer = {"status": status, "headers": headers, "body": body}
+        config["apis"][0]["routes"].append({"method": "GET", "path": f"/replay/{name}", "response": answer})
+    return config
+
+
 @contextmanager
 def _gateway() -> Iterator[Gateway]:
     # One-second sessions make the expired-token example quick; X-Forwarded-For stands for other addresses.
-    with running(sample_config(), trust_forwarded_for=True, credential_lifetime=1) as gw:
+    with running(_config(), trust_forwarded_for=True, credential_lifetime=1) as gw:
         yield gw
 
 

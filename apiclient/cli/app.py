@@ -1,4 +1,8 @@
-"""The root ``apiclient`` group, its context object and the options every command shares."""
+"""The root ``apiclient`` group, its context object, and the options every command shares.
+
+Shell completion comes from click: ``eval "$(_APICLIENT_COMPLETE=bash_source apiclient)"`` (or
+``zsh_source`` / ``fish_source``), as the ``--help`` epilog says.
+"""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ botocore is imported inside these functions only, so that importing
 from __future__ import annotations
 
 import datetime as _dt
-import getpass
 import json
 import os
 import re
@@ -61,6 +60,8 @@ def check_duration(duration_seconds: int) -> int:
 def default_session_name() -> str:
     """``apiclient-<user>-<epoch>``: traceable in CloudTrail, within STS's 64-character rule."""
     try:
+        import getpass  # noqa: PLC0415 - only for the default session name, off the cold path
+
         user = getpass.getuser()
     except (OSError, KeyError):  # no login name (e.g. a container with an unnamed uid)
         user = "unknown"

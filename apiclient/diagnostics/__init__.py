@@ -2,6 +2,7 @@
 
 from apiclient.diagnostics.classify import classify
 from apiclient.diagnostics.diagnose import diagnose
+from apiclient.diagnostics.identity import CallerIdentity, caller_identity
 from apiclient.diagnostics.model import CAUSES, Cause, Diagnosis
 
-__all__ = ["CAUSES", "Cause", "Diagnosis", "classify", "diagnose"]
+__all__ = ["CAUSES", "CallerIdentity", "Cause", "Diagnosis", "caller_identity", "classify", "diagnose"]

@@ -13,21 +13,18 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from apiclient.diagnostics.advice import advice_for
-from apiclient.diagnostics.arn_match import RequestTarget, owner_account, target_findings
+from apiclient.diagnostics.arn_match import RequestTarget, target_findings
 from apiclient.diagnostics.classify import classify
 from apiclient.diagnostics.findings import Findings
 from apiclient.diagnostics.forbidden import forbidden_findings
 from apiclient.diagnostics.hostname import hostname_findings
 from apiclient.diagnostics.identity import CallerIdentity, identity_findings, record_identity, to_identity
 from apiclient.diagnostics.model import Cause, DecisionLike, Diagnosis
-from apiclient.diagnostics.policy_source import PolicySource, fetch_resource_policy, load_policy
-from apiclient.diagnostics.policy_verdict import KnownCall, policy_verdict, verdict_summary
+from apiclient.diagnostics.policy_source import PolicySource
 from apiclient.diagnostics.refine import refine
 from apiclient.diagnostics.sent import SentRequest, sent_request
 from apiclient.diagnostics.signed import endpoint_scope, signature_findings
 from apiclient.diagnostics.timing import clock_findings, expiry_findings, server_date
-from apiclient.errors import PolicyError
-from apiclient.policy import Decision
 
 if TYPE_CHECKING:
     import requests
@@ -68,76 +65,6 @@ def _request_target(endpoint: Endpoint | None, sent: SentRequest | None) -> Requ
     return RequestTarget(region, endpoint.api_id, stage or None, sent.method, path)
 
 
-def _known_call(
-    quoted: Mapping[str, Any],
-    target: RequestTarget | None,
-    caller: CallerIdentity | None,
-    anonymous: bool,
-    *,
-    owner: str | None,
-    endpoint: Endpoint | None,
-    source_ip: str | None,
-    at: _dt.datetime,
-    found: Findings,
-) -> KnownCall:
-    """The call as the policy engine needs it: API Gateway's quoted ARN first, then the URL."""
-    caller_account = caller.account if caller else quoted.get("principal_account")
-    owner = owner or owner_account(quoted, {"the caller's account": caller_account}, found)
-
-    def pick(part: str) -> Any:
-        return quoted.get(part) or (getattr(target, part) if target is not None else None)
-
-    principal = caller.arn if caller else (None if quoted.get("anonymous") else quoted.get("principal"))
-    private = endpoint is not None and endpoint.kind in ("private", "vpce")
-    return KnownCall(
-        anonymous=anonymous,
-        principal_arn=principal,
-        principal_account=caller_account,
-        api_owner_account=owner,
-        api_id=pick("api_id"),
-        region=pick("region"),
-        stage=pick("stage"),
-        method=str(pick("method") or "GET"),
-        path=pick("path"),
-        source_ip=source_ip,
-        current_time=at,
-        partition=endpoint.partition if endpoint is not None else "aws",
-        endpoint_type="PRIVATE" if private else "REGIONAL",
-        source_vpce=endpoint.vpce_id if endpoint is not None else None,
-    )
-
-
-def _resource_policy(
-    given: PolicySource | None,
-    *,
-    fetch: bool,
-    api_id: str | None,
-    credentials: Credentials | None,
-    region: str | None,
-    endpoint_url: str | None,
-    found: Findings,
-) -> tuple[bool, dict[str, Any] | None]:
-    """(available, policy) from the argument, else from GetRestApi when asked to fetch it."""
-    if given is not None:
-        try:
-            policy = load_policy(given)
-        except PolicyError as error:
-            found.evidence.append(f"the resource policy given cannot be used: {error}")
-            return False, None
-        found.details["resource_policy_source"] = "given"
-        return True, policy
-    if not fetch:
-        return False, None
-    if api_id is None or credentials is None or region is None:
-        found.evidence.append(
-            "the resource policy cannot be fetched without the API ID, region and credentials"
-        )
-        return False, None
-    return fetch_resource_policy(
-        api_id, credentials=credentials, region=region, endpoint_url=endpoint_url, found=found
-    )
-
-
 def diagnose(
     response: requests.Response,
     *,
@@ -161,7 +88,7 @@ def diagnose(
 ) -> Diagnosis:
     """Classify ``response`` and add what the client knows about the request.
 
-    Never raises for what it cannot learn: a failed STS or API Gateway look-up, an unreadable
+    What it cannot learn never raises: a failed STS or API Gateway look-up, an unreadable
     policy or a missing fact becomes a line of evidence.
 
     Args:
@@ -183,7 +110,10 @@ def diagnose(
         api_key_required: whether the method needs an API key (None: unknown).
         authorization: the method's authorization type; None infers NONE for an unsigned call
             and AWS_IAM otherwise.
-        now: the local time (default: the clock now).
+        now: the local time the response arrived (default: now), compared with its Date.
+
+    Raises:
+        CredentialsError: ``identity`` is neither a ``CallerIdentity`` nor STS's answer shape.
     """
     base = classify(response.status_code, response.headers, response.content)
     quoted = base.details
@@ -219,34 +149,39 @@ def diagnose(
     if target is not None:
         target_findings(target, quoted, found)
     decision: DecisionLike | None = policy
-    if decision is None and base.cause not in _BEFORE_AUTHORIZATION:
-        available, document = _resource_policy(
-            resource_policy,
+    clause: str | None = None
+    wants_policy = resource_policy is not None or fetch_policy
+    if decision is None and wants_policy and base.cause not in _BEFORE_AUTHORIZATION:
+        # Imported here: the policy engine loads only when a refusal is evaluated (cold start).
+        from apiclient.diagnostics.evaluation import PolicyInputs, Refused, evaluate  # noqa: PLC0415
+
+        inputs = PolicyInputs(
+            resource_policy=resource_policy,
+            identity_policies=identity_policies,
             fetch=fetch_policy,
-            api_id=quoted.get("api_id") or (endpoint.api_id if endpoint else None),
+            apigateway_endpoint_url=apigateway_endpoint_url,
+            api_owner_account=api_owner_account,
+            source_ip=source_ip,
+            authorization=authorization,
+        )
+        refused = Refused(
+            quoted=quoted,
+            cause=base.cause,
+            target=target,
+            caller=caller,
+            anonymous=bool(quoted.get("anonymous")) or (sent is not None and not sent.authorization),
+            endpoint=endpoint,
             credentials=credentials,
             region=region,
-            endpoint_url=apigateway_endpoint_url,
-            found=found,
+            at=server or local_now,
         )
-        if available:
-            anonymous = bool(quoted.get("anonymous")) or (sent is not None and not sent.authorization)
-            call = _known_call(
-                quoted, target, caller, anonymous, owner=api_owner_account, endpoint=endpoint,
-                source_ip=source_ip, at=server or local_now, found=found,
-            )  # fmt: skip
-            decision = policy_verdict(
-                call,
-                resource_policy=document,
-                identity_policies=identity_policies,
-                authorization=authorization or ("NONE" if anonymous else "AWS_IAM"),
-                cause=base.cause,
-                found=found,
-            )
-    return _assemble(base, found, decision)
+        decision, clause = evaluate(inputs, refused, found)
+    return _assemble(base, found, decision, clause)
 
 
-def _assemble(base: Diagnosis, found: Findings, decision: DecisionLike | None) -> Diagnosis:
+def _assemble(
+    base: Diagnosis, found: Findings, decision: DecisionLike | None, clause: str | None
+) -> Diagnosis:
     cause, reason = refine(base.cause, base.status, found.hints)
     details = {**base.details, **found.details}
     summary, evidence, next_steps = advice_for(
@@ -257,10 +192,8 @@ def _assemble(base: Diagnosis, found: Findings, decision: DecisionLike | None) -
         details["classified_cause"] = base.cause
         lines.append(f"refined from {base.cause}: {reason}")
     lines.extend(found.evidence)
-    if isinstance(decision, Decision):
-        clause = verdict_summary(decision)
-        if clause is not None:
-            summary = f"{summary} ({clause})"
+    if clause is not None:
+        summary = f"{summary} ({clause})"
     return Diagnosis(
         cause=cause,
         status=base.status,

@@ -14,6 +14,7 @@ from typing import Any
 from apiclient.credentials._model import Credentials
 from apiclient.diagnostics.aws_clients import aws_client, error_text
 from apiclient.diagnostics.findings import Findings
+from apiclient.errors import CredentialsError
 
 __all__ = ["CallerIdentity", "caller_identity", "identity_findings", "record_identity", "to_identity"]
 
@@ -64,9 +65,7 @@ def caller_identity(
     known = _CACHE.get(key)
     if known is not None:
         return known
-    sts = aws_client(
-        "sts", credentials, region=region or _DEFAULT_STS_REGION, endpoint_url=sts_endpoint_url
-    )
+    sts = aws_client("sts", credentials, region=region or _DEFAULT_STS_REGION, endpoint_url=sts_endpoint_url)
     answer = sts.get_caller_identity()
     identity = CallerIdentity(answer["Arn"], answer["Account"], answer.get("UserId"))
     _CACHE.put(key, identity)
@@ -74,11 +73,23 @@ def caller_identity(
 
 
 def to_identity(value: CallerIdentity | Mapping[str, Any]) -> CallerIdentity:
-    """A ``CallerIdentity`` from itself or from STS's answer shape (``Arn``, ``Account``, ``UserId``)."""
+    """A ``CallerIdentity`` from itself or from STS's answer shape (``Arn``, ``Account``, ``UserId``).
+
+    Raises:
+        CredentialsError: ``value`` is neither, or lacks the ARN or the account.
+    """
     if isinstance(value, CallerIdentity):
         return value
+    if not isinstance(value, Mapping):
+        raise CredentialsError(f"identity= must be a CallerIdentity or a mapping, not {type(value).__name__}")
     lowered = {str(name).lower(): item for name, item in value.items()}
-    return CallerIdentity(str(lowered["arn"]), str(lowered["account"]), lowered.get("userid"))
+    if not isinstance(lowered.get("arn"), str) or not isinstance(lowered.get("account"), str):
+        raise CredentialsError(
+            "identity= must be a CallerIdentity or STS GetCallerIdentity's answer with 'Arn' and "
+            f"'Account' text; got the keys {sorted(lowered)}"
+        )
+    user_id = lowered.get("userid")
+    return CallerIdentity(lowered["arn"], lowered["account"], user_id if isinstance(user_id, str) else None)
 
 
 def identity_findings(

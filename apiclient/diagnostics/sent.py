@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-import requests
-
 from apiclient.diagnostics.findings import Findings
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["SentRequest", "sent_request"]
 

@@ -7,11 +7,15 @@ here names it even when a customized gateway response hides that text.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from apiclient._redact import redact_canonical_request
 from apiclient.diagnostics.findings import Findings
 from apiclient.endpoint import Endpoint, parse_url
 from apiclient.errors import EndpointError
-from apiclient.sigv4 import Signature
+
+if TYPE_CHECKING:
+    from apiclient.sigv4 import Signature
 
 __all__ = ["endpoint_scope", "signature_findings"]
 

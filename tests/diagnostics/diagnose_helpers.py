@@ -16,6 +16,7 @@ from apiclient.gateway import Gateway
 
 Send = Callable[..., requests.Response]
 
+
 def send_through(
     gateway: Gateway,
     url: str,
@@ -37,10 +38,7 @@ def send_through(
 
 def assert_no_secrets(diagnosis: Diagnosis, *secrets: str | None) -> None:
     """No secret key or session token in any rendering of the diagnosis."""
-    shown = "\n".join(
-        [diagnosis.to_text(), json.dumps(diagnosis.to_dict()), str(diagnosis), repr(diagnosis)]
-    )
+    shown = "\n".join([diagnosis.to_text(), json.dumps(diagnosis.to_dict()), str(diagnosis), repr(diagnosis)])
     for secret in secrets:
         if secret:
             assert secret not in shown
-

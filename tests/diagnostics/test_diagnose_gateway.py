@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import time
 from pathlib import Path
 
@@ -226,7 +227,10 @@ def test_api_key_missing(gateway: Gateway, send: Send, endpoint: Endpoint) -> No
 
 def test_api_key_ruled_out_leaves_waf(gateway: Gateway, send: Send, endpoint: Endpoint) -> None:
     response = send(gateway.credentials_for("admin"), "/reports", headers={"x-api-key": "EXAMPLEwrongkey"})
-    sent_wrong_key = diagnose(response, endpoint=endpoint, api_key_required=True)
+    signature = response.request.apiclient_signature  # type: ignore[attr-defined]
+    sent_wrong_key = diagnose(response, signature=signature, endpoint=endpoint, api_key_required=True)
+    # The key was signed, so the canonical request names it, masked.
+    assert "x-api-key:<redacted>" in sent_wrong_key.details["canonical_request"]
     assert sent_wrong_key.cause == "api_key"
     assert "an x-api-key header was sent" in sent_wrong_key.evidence
     assert diagnose(response, endpoint=endpoint, api_key_required=False).cause == "waf"
@@ -242,27 +246,32 @@ def test_a_vpc_endpoint_host_without_the_api_id_header(gateway: Gateway) -> None
     assert any("no x-apigw-api-id header was sent" in line for line in diagnosis.evidence)
 
 
-def test_identity_is_asked_once_per_access_key(gateway: Gateway, send: Send, endpoint: Endpoint) -> None:
+def test_identity_is_asked_once_per_access_key(
+    gateway: Gateway, send: Send, endpoint: Endpoint, caplog: pytest.LogCaptureFixture
+) -> None:
     # A fresh role session: an access key no earlier test has cached.
     session = gateway.credentials_for("partner-integration")
     response = send(session, "/products/7", method="DELETE")
     assert response.status_code == 403
+    signature = response.request.apiclient_signature  # type: ignore[attr-defined]
 
     def sts_calls() -> int:
         return sum(1 for record in gateway.access_log if record.get("service") == "sts")
 
     before = sts_calls()
-    first = diagnose(
-        response, credentials=session, identify=True, sts_endpoint_url=gateway.sts_url, endpoint=endpoint
-    )
-    second = diagnose(
-        response, credentials=session, identify=True, sts_endpoint_url=gateway.sts_url, endpoint=endpoint
+    caplog.set_level(logging.DEBUG)
+    options = {"signature": signature, "credentials": session, "endpoint": endpoint}
+    first, second = (
+        diagnose(response, identify=True, sts_endpoint_url=gateway.sts_url, **options) for _ in range(2)
     )
     assert sts_calls() == before + 1
     assert first.details["caller"] == second.details["caller"]
     role_session = f"arn:aws:sts::{OWNER}:assumed-role/partner-integration/"
     assert first.details["caller"]["arn"].startswith(role_session)
     assert_no_secrets(first, session.secret_key, session.token)
+    # botocore's DEBUG logs of the STS call are masked too.
+    assert "botocore" in caplog.text
+    assert session.secret_key not in caplog.text and str(session.token) not in caplog.text
 
 
 def test_an_unreachable_sts_is_evidence(send: Send, gateway: Gateway) -> None:

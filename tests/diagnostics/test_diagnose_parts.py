@@ -15,12 +15,13 @@ from apiclient import Credentials
 from apiclient.diagnostics.arn_match import RequestTarget, target_findings
 from apiclient.diagnostics.findings import Findings
 from apiclient.diagnostics.hostname import hostname_findings
+from apiclient.diagnostics.identity import CallerIdentity, to_identity
 from apiclient.diagnostics.model import Cause
 from apiclient.diagnostics.policy_source import load_policy
 from apiclient.diagnostics.refine import refine
 from apiclient.diagnostics.signed import endpoint_scope, signature_findings
 from apiclient.endpoint import parse_url
-from apiclient.errors import PolicyError
+from apiclient.errors import CredentialsError, PolicyError
 from apiclient.sigv4 import Signature, sign
 
 POLICY = {
@@ -116,6 +117,15 @@ def test_host_kinds() -> None:
     hostname_findings(parse_url("https://api.example.com/v1", region="us-west-2"), False, custom)
     assert custom.hints == {}
     assert any("custom domain" in line for line in custom.evidence)
+
+
+def test_a_given_identity_is_read_from_sts_shape_or_refused_clearly() -> None:
+    given = to_identity(
+        {"Arn": "arn:aws:iam::111111111111:user/u", "Account": "111111111111", "UserId": "AID"}
+    )
+    assert given == CallerIdentity("arn:aws:iam::111111111111:user/u", "111111111111", "AID")
+    with pytest.raises(CredentialsError, match=r"'Account' text; got the keys \['arn'\]"):
+        to_identity({"Arn": "arn:aws:iam::111111111111:user/u"})
 
 
 def test_only_refusals_with_ambiguous_causes_are_refined() -> None:

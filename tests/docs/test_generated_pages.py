@@ -49,9 +49,7 @@ def test_cli_reference_is_up_to_date(repo_root: Path, load_script: Callable[[str
 
 
 @pytest.fixture(scope="module")
-def regenerated(
-    tmp_path_factory: pytest.TempPathFactory, load_script: Callable[[str], ModuleType]
-) -> Path:
+def regenerated(tmp_path_factory: pytest.TempPathFactory, load_script: Callable[[str], ModuleType]) -> Path:
     out = tmp_path_factory.mktemp("docs")
     load_script("gen_doc_examples").generate(out)
     return out

@@ -1,19 +1,27 @@
 """Every example in README.md and docs/*.md marked runnable actually runs.
 
-Convention: a ```python block on the line after ``<!-- run -->`` is executed (each in a fresh
-namespace, in a temporary directory, with the environment restored afterwards). The examples
-start their own local gateway with ``apiclient.gateway.running(sample_config())``, so they are
-exactly what a reader can paste. When the block is followed by ``<!-- output -->`` and a
-```text block, what the example prints must be that text. Every other ```python block must at
-least compile.
+Conventions:
+
+- a ```python block on the line after ``<!-- run -->`` is executed, each in a fresh namespace, in
+  a temporary directory, with the environment restored afterwards. The examples start their own
+  local gateway with ``apiclient.gateway.running(sample_config())``, so they are exactly what a
+  reader can paste. When the block is followed by ``<!-- output -->`` and a ```text block, what
+  the example prints must be that text;
+- a ```python block after ``<!-- run: pytest -->`` is a test module: it is written to a file and
+  run by pytest in a subprocess (the ``apiclient.testing`` fixtures come from the installed plugin),
+  and every test in it must pass;
+- every other ```python block must at least compile.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +32,7 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 _FENCE = re.compile(r"^```(?P<lang>\w*)\n(?P<body>.*?)^```$", re.DOTALL | re.MULTILINE)
 _RUN = "<!-- run -->"
+_RUN_PYTEST = "<!-- run: pytest -->"
 _OUTPUT = "<!-- output -->"
 
 
@@ -33,7 +42,7 @@ class Block:
     line: int
     language: str
     code: str
-    runnable: bool
+    marker: str
     output: str | None
 
     @property
@@ -59,7 +68,7 @@ def _blocks(page: Path) -> list[Block]:
                 text.count("\n", 0, fence.start()) + 1,
                 fence["lang"],
                 fence["body"],
-                before == _RUN,
+                before if before in (_RUN, _RUN_PYTEST) else "",
                 output,
             )
         )
@@ -67,28 +76,35 @@ def _blocks(page: Path) -> list[Block]:
 
 
 ALL_BLOCKS = [block for page in PAGES for block in _blocks(page)]
-RUNNABLE = [block for block in ALL_BLOCKS if block.runnable]
-PYTHON = [block for block in ALL_BLOCKS if block.language == "python" and not block.runnable]
+RUNNABLE = [block for block in ALL_BLOCKS if block.marker == _RUN]
+PYTEST_MODULES = [block for block in ALL_BLOCKS if block.marker == _RUN_PYTEST]
+PYTHON = [block for block in ALL_BLOCKS if block.language == "python" and not block.marker]
 
 
 def test_examples_are_found() -> None:
     # Guards the convention itself: a renamed marker must not make every example silently skip.
     assert any(block.page.name == "README.md" for block in RUNNABLE)
     assert len(RUNNABLE) >= 8
-    assert all(block.language == "python" for block in RUNNABLE), [b.label for b in RUNNABLE]
+    assert PYTEST_MODULES
+    marked = RUNNABLE + PYTEST_MODULES
+    assert all(block.language == "python" for block in marked), [b.label for b in marked]
 
 
 @pytest.mark.parametrize("block", RUNNABLE, ids=lambda block: block.label)
 def test_runnable_example(block: Block, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     saved_environment = dict(os.environ)
+    logger = logging.getLogger("apiclient")
+    saved_logging = (logger.level, list(logger.handlers))
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
-            exec(compile(block.code, block.label, "exec"), {"__name__": "__docs__"})  # noqa: S102
+            exec(compile(block.code, block.label, "exec"), {"__name__": "__docs__"})
     finally:
         os.environ.clear()
         os.environ.update(saved_environment)
+        logger.setLevel(saved_logging[0])
+        logger.handlers[:] = saved_logging[1]
     if block.output is not None:
         assert printed.getvalue() == block.output
 
@@ -96,3 +112,18 @@ def test_runnable_example(block: Block, tmp_path: Path, monkeypatch: pytest.Monk
 @pytest.mark.parametrize("block", PYTHON, ids=lambda block: block.label)
 def test_python_example_compiles(block: Block) -> None:
     compile(block.code, block.label, "exec")
+
+
+@pytest.mark.parametrize("block", PYTEST_MODULES, ids=lambda block: block.label)
+def test_pytest_example(block: Block, tmp_path: Path) -> None:
+    (tmp_path / "test_doc_example.py").write_text(block.code, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_doc_example.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " passed" in result.stdout and "failed" not in result.stdout

@@ -14,6 +14,7 @@ def test_mkdocs_build_strict(repo_root: Path, tmp_path: Path) -> None:
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=repo_root,
         capture_output=True,
+        check=False,
         text=True,
         timeout=120,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},

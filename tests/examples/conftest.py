@@ -14,7 +14,7 @@ from apiclient.gateway import Gateway, running, sample_config
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from examples_support import EXAMPLES, RunExample  # noqa: E402 - needs the path above
+from examples_support import EXAMPLES, RunExample
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +43,18 @@ def run_example(gw: Gateway) -> RunExample:
     Fails the test when the output shows a secret of the gateway's users or one of ``secrets``.
     """
 
-    def run(argv: list[str], *, env: dict[str, str], secrets: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    def run(
+        argv: list[str], *, env: dict[str, str], secrets: tuple[str, ...] = ()
+    ) -> subprocess.CompletedProcess[str]:
         script = argv if argv[0] == "-c" else [str(EXAMPLES / argv[0]), *argv[1:]]
         done = subprocess.run(
-            [sys.executable, *script], env=env, cwd=EXAMPLES.parent, capture_output=True, text=True, timeout=60
+            [sys.executable, *script],
+            env=env,
+            cwd=EXAMPLES.parent,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         user_secrets = [key.secret_access_key for user in gw.config.users for key in user.access_keys]
         for secret in (*user_secrets, *secrets):
@@ -62,7 +70,9 @@ def profiles(tmp_path: Path, gw: Gateway, example_env: dict[str, str]) -> dict[s
 
     ``partner`` is a role profile: the integrator's keys assume partner-integration with its external ID.
     """
-    keys = {name: gw.credentials_for(name) for name in ("reader", "team-a-tester", "team-a-intern", "integrator")}
+    keys = {
+        name: gw.credentials_for(name) for name in ("reader", "team-a-tester", "team-a-intern", "integrator")
+    }
     credentials_file = tmp_path / "credentials"
     credentials_file.write_text(
         "".join(

@@ -17,7 +17,12 @@ INSTANCE_ROLE_SESSION = "arn:aws:sts::222222222222:assumed-role/app-instance/"
 
 def _service_env(gw: Gateway, example_env: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in example_env.items() if k != "AWS_EC2_METADATA_DISABLED"}
-    return {**env, "AWS_EC2_METADATA_SERVICE_ENDPOINT": gw.imds_url, "API_URL": gw.api_url(), "API_REGION": "us-west-2"}
+    return {
+        **env,
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT": gw.imds_url,
+        "API_URL": gw.api_url(),
+        "API_REGION": "us-west-2",
+    }
 
 
 def _tally(stdout: str) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""examples/lambda_handler.py: environment credentials, a cold start without boto3/botocore, a refusal's cause."""
+"""examples/lambda_handler.py: environment credentials, a cold start without botocore, a refusal's cause."""
 
 from __future__ import annotations
 

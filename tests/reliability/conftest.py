@@ -1,0 +1,67 @@
+"""Fixtures of the reliability tests (issue 6, item 5).
+
+Every test here runs under a secret scan: the root logger is captured at DEBUG for the whole test,
+and at teardown every log line, plus every repr, error message and CLI output the test recorded in
+``exposure``, is searched for the gateway's test secrets and the session tokens its STS issued.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from apiclient.gateway import GatewayConfig, sample_config
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from reliability_support import Exposure  # noqa: E402 - found through the path entry above
+
+EXTERNAL_ID = "EXAMPLE-external-id-7f3a"  # the sample's partner-integration trust condition
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "reliability: a load or fault test of issue 6 (APICLIENT_FULL_RELIABILITY=1: full sizes)"
+    )
+
+
+@pytest.fixture(scope="session")
+def config() -> GatewayConfig:
+    return sample_config()
+
+
+@pytest.fixture(autouse=True)
+def exposure(config: GatewayConfig, caplog: pytest.LogCaptureFixture) -> Iterator[Exposure]:
+    """The secret ledger of one test; its teardown fails the test's run if anything leaked."""
+    caplog.set_level(logging.DEBUG)
+    ledger = Exposure()
+    ledger.know_config(config)
+    yield ledger
+    leaks = ledger.leaks([*caplog.get_records("setup"), *caplog.get_records("call")])
+    assert not leaks, "secrets seen:\n" + "\n".join(leaks)
+
+
+@pytest.fixture
+def cli_environment(tmp_path: Path) -> dict[str, str | None]:
+    """No AWS configuration besides what a test passes: no files, no IMDS, no inherited keys."""
+    return {
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_PROFILE": None,
+        "AWS_REGION": None,
+        "AWS_DEFAULT_REGION": None,
+        "AWS_ACCESS_KEY_ID": None,
+        "AWS_SECRET_ACCESS_KEY": None,
+        "AWS_SESSION_TOKEN": None,
+        "AWS_ENDPOINT_URL_STS": None,
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": None,
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": None,
+        "AWS_WEB_IDENTITY_TOKEN_FILE": None,
+        "APICLIENT_OUTPUT": None,
+        "APICLIENT_API_KEY": None,
+    }
