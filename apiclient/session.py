@@ -33,7 +33,7 @@ from apiclient.endpoint import Endpoint, parse_url
 from apiclient.errors import AccessDenied, CredentialsError, EndpointError, RedirectError
 
 if TYPE_CHECKING:
-    from apiclient.diagnostics import Diagnosis
+    from apiclient.diagnostics import DiagnoseOptions, Diagnosis
 
 __all__ = ["Backoff", "Client"]
 
@@ -92,6 +92,8 @@ class Client:
             ``connect_to`` mounts an adapter on it for the base URL's host.
         headers: headers added to every request.
         clock: returns the current aware UTC time; the Client adds its skew correction to it.
+        diagnose_options: what to tell ``apiclient.diagnose`` about a refusal (the resource and
+            identity policies, ``identify=True`` to ask STS who signed, the API owner account...).
 
     Raises:
         EndpointError: a base URL that cannot be called (bad URL, unknown region, plain http).
@@ -119,6 +121,7 @@ class Client:
         session: requests.Session | None = None,
         headers: Mapping[str, str] | None = None,
         clock: Callable[[], _dt.datetime] | None = None,
+        diagnose_options: DiagnoseOptions | None = None,
     ) -> None:
         if retries < 1:
             raise ValueError(f"retries counts all attempts and must be at least 1, not {retries}")
@@ -136,6 +139,7 @@ class Client:
         self.max_redirects = max_redirects
         self.cross_origin_redirects = cross_origin_redirects
         self.raise_for_access_denied = raise_for_access_denied
+        self.diagnose_options: DiagnoseOptions = diagnose_options or {}
         self.credentials = credentials if credentials is not None else _default_credentials()
         self._clock = SkewClock(clock)
         self._auth = SigV4Auth(
@@ -333,6 +337,7 @@ class Client:
             endpoint=self.endpoint,
             credentials=credentials,
             clock_offset=self.clock_offset,
+            **self.diagnose_options,
         )
 
     @staticmethod

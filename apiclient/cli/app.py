@@ -49,14 +49,17 @@ class CliContext:
 pass_cli_context = click.make_pass_decorator(CliContext, ensure=True)
 
 
+class _DebugHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The handler ``--debug`` adds for one run (told apart from the application's own)."""
+
+
 def _enable_debug_logging(ctx: click.Context) -> None:
     """Send the apiclient loggers' DEBUG records (redacted at the source) to stderr for this run."""
     logger = logging.getLogger("apiclient")
-    if any(getattr(h, "apiclient_cli", False) for h in logger.handlers):
+    if any(isinstance(h, _DebugHandler) for h in logger.handlers):
         return
     # The stream is looked up now, not at import, so that CliRunner's captured stderr receives it.
-    handler = logging.StreamHandler(click.get_text_stream("stderr"))
-    handler.apiclient_cli = True  # type: ignore[attr-defined]
+    handler = _DebugHandler(click.get_text_stream("stderr"))
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     previous_level = logger.level
     logger.addHandler(handler)

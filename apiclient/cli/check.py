@@ -13,7 +13,9 @@ from apiclient.cli.app import CliContext, common_options, pass_cli_context
 from apiclient.cli.errors import ExitCode
 from apiclient.cli.junit import write_junit
 from apiclient.cli.matrix import load_matrix
-from apiclient.cli.matrix_run import Result, offline_judge, online_judge, run_cases
+from apiclient.cli.matrix_offline import offline_judge
+from apiclient.cli.matrix_online import online_judge
+from apiclient.cli.matrix_run import Result, run_cases
 from apiclient.cli.render import emit, table
 
 __all__ = ["check"]

@@ -8,7 +8,6 @@ and a flagged address range is denied.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,7 @@ import requests
 
 from apiclient import credentials
 from apiclient.auth import SigV4Auth
-from apiclient.cli.refusal import deciding_statements, explain_refusal
+from apiclient.cli.refusal import deciding_statements
 from apiclient.diagnostics import Diagnosis, classify
 from apiclient.errors import AccessDenied
 from apiclient.policy import Decision
@@ -25,7 +24,7 @@ from apiclient.session import Client
 
 if TYPE_CHECKING:
     from apiclient.gateway import Gateway
-    from apiclient.gateway.config import Api, User
+    from apiclient.gateway.config import User
 
 __all__ = ["STEPS", "Step", "run_step"]
 
@@ -81,32 +80,19 @@ def _skewed_clock(skew: _dt.timedelta) -> Callable[[], _dt.datetime]:
     return lambda: _dt.datetime.now(_dt.timezone.utc) + skew
 
 
-def _refusal(
-    diagnosis: Diagnosis, api: Api, user: User, source_ip: str, status: int | None
-) -> dict[str, Any]:
-    explained = explain_refusal(
-        diagnosis,
-        resource_policy=_json(api.resource_policy),
-        identity_policies=[_json(policy) for policy in user.policies],
-        source_ip=source_ip,
-        api_owner_account=api.account,
-    )
+def _refusal(diagnosis: Diagnosis, status: int | None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "status": status,
-        "cause": explained.cause,
-        "summary": explained.summary,
-        "diagnosis": explained.to_dict(),
-        "text": f"{status} {explained.cause}: {explained.summary}",
+        "cause": diagnosis.cause,
+        "summary": diagnosis.summary,
+        "diagnosis": diagnosis.to_dict(),
+        "text": f"{status} {diagnosis.cause}: {diagnosis.summary}",
     }
-    if isinstance(explained.decision, Decision):
-        result["decision"] = explained.decision.result
-        result["deciding"] = deciding_statements(explained.decision)
-        result["text"] += "\nPolicy engine: " + explained.decision.explain()
+    if isinstance(diagnosis.decision, Decision):
+        result["decision"] = diagnosis.decision.result
+        result["deciding"] = deciding_statements(diagnosis.decision)
+        result["text"] += "\nPolicy engine: " + diagnosis.decision.explain()
     return result
-
-
-def _json(policy: Any) -> str:
-    return json.dumps(policy)
 
 
 def run_step(gateway: Gateway, step: Step) -> dict[str, Any]:
@@ -146,12 +132,20 @@ def run_step(gateway: Gateway, step: Step) -> dict[str, Any]:
         connect_to=connect_to,
         allow_http=True,
         clock=_skewed_clock(step.clock_skew) if step.clock_skew is not None else None,
+        diagnose_options={
+            "resource_policy": api.resource_policy,
+            "identity_policies": user.policies,
+            "source_ip": source_ip,
+            "api_owner_account": api.account,
+            "identify": True,
+            "sts_endpoint_url": gateway.sts_url,
+        },
     )
     with client:
         try:
             response = client.request(step.method, step.path, headers=headers)
         except AccessDenied as denied:
-            call.update(_refusal(denied.diagnosis, api, user, source_ip, denied.status_code))
+            call.update(_refusal(denied.diagnosis, denied.status_code))
             return call
     call["status"] = response.status_code
     if step.clock_skew is not None:

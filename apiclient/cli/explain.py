@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from typing import Any
 
 import click
@@ -11,21 +10,13 @@ import click
 from apiclient.cli.app import CliContext, common_options, pass_cli_context
 from apiclient.cli.errors import ExitCode
 from apiclient.cli.policies import read_policy_file
-from apiclient.cli.render import emit, table
-from apiclient.cli.target import Target, parse_target
-from apiclient.policy import AccessRequest, authorize
-from apiclient.policy.who_can import WhoCan, who_can
+from apiclient.cli.render import emit
+from apiclient.cli.target import Target, parse_target, principal_account
+from apiclient.policy import AccessRequest, WhoCan, authorize, who_can
 
-__all__ = ["explain", "parse_context_keys", "principal_account"]
+__all__ = ["explain", "parse_context_keys"]
 
-_PRINCIPAL_ACCOUNT = re.compile(r"arn:[^:]+:(?:iam|sts)::(?P<account>\d{12}):")
 _AUTHORIZATIONS = click.Choice(["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"], case_sensitive=False)
-
-
-def principal_account(principal: str | None) -> str | None:
-    """The account of an IAM or STS principal ARN (None for anonymous or other forms)."""
-    match = _PRINCIPAL_ACCOUNT.match(principal or "")
-    return match["account"] if match else None
 
 
 def parse_context_keys(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -68,19 +59,20 @@ def _who_can(state: CliContext, target: Target, method: str, path: str, owner: s
 
 
 def _who_can_text(answer: WhoCan) -> str:
+    # One block per grant: the source ranges can be long lists that no table column holds well.
     lines = [f"Who can call {answer.method} {answer.path} ({answer.resource}):"]
-    rows = [
-        (
-            str(grant.statement),
-            ", ".join(grant.principals),
-            " ".join(grant.source_cidrs),
-            "; ".join(grant.open_conditions) or "-",
-        )
-        for grant in answer.grants
-    ]
-    lines.append(
-        table(("statement", "principals", "from", "conditions left open"), rows) if rows else "nobody"
-    )
+    for grant in answer.grants:
+        lines += [
+            f"  {grant.statement}",
+            f"    principals: {', '.join(grant.principals)}",
+            f"    from: {' '.join(grant.source_cidrs)}",
+        ]
+        if grant.open_conditions:
+            lines.append(f"    conditions left open: {'; '.join(grant.open_conditions)}")
+        if grant.also_needs:
+            lines.append(f"    also needs: {grant.also_needs}")
+    if not answer.grants:
+        lines.append("  nobody")
     if answer.denied_cidrs:
         lines.append("Always denied from: " + " ".join(answer.denied_cidrs))
     lines += [f"Conditional deny: {deny}" for deny in answer.conditional_denies]

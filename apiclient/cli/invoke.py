@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -13,7 +14,6 @@ from apiclient.cli.errors import ExitCode
 from apiclient.cli.exchange import request_lines, response_dict, response_head
 from apiclient.cli.items import parse_header, parse_items, read_body
 from apiclient.cli.policies import read_policy_file
-from apiclient.cli.refusal import explain_refusal
 from apiclient.cli.render import json_text
 from apiclient.endpoint import parse_url
 from apiclient.errors import AccessDenied
@@ -30,6 +30,16 @@ def _merge_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
         key = spelling.setdefault(name.lower(), name)
         merged[key] = f"{merged[key]}, {value}" if key in merged else value
     return merged
+
+
+# An HTTP method is a token (RFC 9110 sections 9.1 and 5.6.2).
+_METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _check_method(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    if not _METHOD.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not an HTTP method (e.g. GET, POST)", param_hint="METHOD")
+    return value.upper()
 
 
 def _show_text(response: requests.Response, *, include: bool, to_stdout: bool) -> None:
@@ -54,7 +64,7 @@ def _show_refusal(state: CliContext, denied: AccessDenied, *, include: bool, ver
 
 
 @click.command()
-@click.argument("method")
+@click.argument("method", callback=_check_method)
 @click.argument("url")
 @click.argument("items", nargs=-1)
 @click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Add a header.")
@@ -117,12 +127,14 @@ def invoke(
       apiclient invoke POST $URL/products name=pen price:=3 --role-arn $ROLE --external-id $ID
     """
     options = CredentialOptions.from_command(state, credential_values)
-    parse_url(url, region=options.region, service=service)  # a bad URL is reported before credentials
+    endpoint = parse_url(url, region=options.region, service=service)  # reported before credentials
     parsed = parse_items(items)
     header_pairs = [parse_header(h) for h in headers] + parsed.headers
     body = read_body(data, parsed.json_fields, click.get_binary_stream("stdin"))
     if body.content_type and not any(name.lower() == "content-type" for name, _ in header_pairs):
         header_pairs.append(("Content-Type", body.content_type))
+    resource_policy = read_policy_file(policy_file) if policy_file else None
+    identity_policies = [read_policy_file(path) for path in identity_policy_files]
     client = Client(
         url,
         credentials=build_provider(options),
@@ -131,20 +143,23 @@ def invoke(
         api_key=api_key,
         connect_to=connect_to,
         allow_http=allow_http,
+        diagnose_options={
+            "resource_policy": resource_policy,
+            "identity_policies": identity_policies,
+            # STS is asked who signed only where it can be: AWS's own for an AWS host reached
+            # directly, else only the --sts-endpoint-url the user named (a local gateway, say).
+            "identify": options.sts_endpoint_url is not None
+            or (connect_to is None and endpoint.kind not in ("local", "custom-domain")),
+            "sts_endpoint_url": options.sts_endpoint_url,
+        },
     )
-    resource_policy = read_policy_file(policy_file) if policy_file else None
-    identity_policies = [read_policy_file(path) for path in identity_policy_files]
     try:
         response = client.request(
-            method.upper(), url, params=parsed.query, headers=_merge_headers(header_pairs), data=body.data
+            method, url, params=parsed.query, headers=_merge_headers(header_pairs), data=body.data
         )
     except AccessDenied as denied:
         if verbose and denied.request is not None:
             click.echo("\n".join(request_lines(denied.request)), err=True)
-        if resource_policy or identity_policies:
-            denied.diagnosis = explain_refusal(
-                denied.diagnosis, resource_policy=resource_policy, identity_policies=identity_policies
-            )
         _show_refusal(state, denied, include=include, verbose=verbose)
         raise click.exceptions.Exit(ExitCode.ACCESS_DENIED) from None
     if verbose and response.request is not None:

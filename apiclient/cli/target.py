@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from apiclient.endpoint import parse_url
 from apiclient.errors import EndpointError
 
-__all__ = ["Target", "parse_target"]
+__all__ = ["Target", "parse_target", "principal_account"]
 
 # arn:{partition}:execute-api:{region}:{account}:{api_id}/{stage}/{METHOD}/{path} (arn-format-reference.md)
 _ARN = re.compile(
     r"arn:(?P<partition>aws[a-z-]*):execute-api:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
     r"(?P<api_id>[a-z0-9]+)/(?P<stage>[^/]+)/(?P<method>[A-Za-z*]+)(?P<path>/.*)?"
 )
+
+_PRINCIPAL_ACCOUNT = re.compile(r"arn:[^:]+:(?:iam|sts)::(?P<account>\d{12}):")
 
 
 @dataclass(frozen=True)
@@ -66,3 +68,9 @@ def parse_target(text: str, *, region: str | None = None) -> Target:
         path=endpoint.path or "/",
         partition=endpoint.partition,
     )
+
+
+def principal_account(principal: str | None) -> str | None:
+    """The account of an IAM or STS principal ARN (None for anonymous or other forms)."""
+    match = _PRINCIPAL_ACCOUNT.match(principal or "")
+    return match["account"] if match else None

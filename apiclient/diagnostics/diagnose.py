@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from apiclient.diagnostics.advice import advice_for
 from apiclient.diagnostics.arn_match import RequestTarget, target_findings
@@ -33,7 +33,24 @@ if TYPE_CHECKING:
     from apiclient.endpoint import Endpoint
     from apiclient.sigv4 import Signature
 
-__all__ = ["diagnose"]
+__all__ = ["DiagnoseOptions", "diagnose"]
+
+
+class DiagnoseOptions(TypedDict, total=False):
+    """What a caller can tell ``diagnose`` beyond the response; ``Client(diagnose_options=...)``
+    passes these to every diagnosis it makes. See ``diagnose`` for each key."""
+
+    resource_policy: PolicySource | None
+    identity_policies: Iterable[Mapping[str, Any] | str]
+    identity: CallerIdentity | Mapping[str, Any] | None
+    identify: bool
+    fetch_policy: bool
+    sts_endpoint_url: str | None
+    apigateway_endpoint_url: str | None
+    api_owner_account: str | None
+    source_ip: str | None
+    api_key_required: bool | None
+    authorization: str | None
 
 # API Gateway refused these before any policy was read: a verdict would explain nothing.
 _BEFORE_AUTHORIZATION: frozenset[Cause] = frozenset(

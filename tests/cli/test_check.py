@@ -207,3 +207,32 @@ def test_unreachable_cells_are_junit_errors(run_cli: RunCli, tmp_path: Path) -> 
     assert "got error: cannot connect to http://127.0.0.1:9/prod/products" in result.stdout
     suite = ET.parse(report).getroot()
     assert (suite.get("failures"), suite.get("errors")) == ("0", "1")
+
+
+def test_url_override_and_profile_identities(
+    run_cli: RunCli, apiclient_gateway: Gateway, tmp_path: Path
+) -> None:
+    tester = next(u for u in apiclient_gateway.config.users if u.name == "team-a-tester")
+    key = tester.access_keys[0]
+    credentials_file = tmp_path / "credentials"
+    profile = f"aws_access_key_id = {key.access_key_id}\naws_secret_access_key = {key.secret_access_key}\n"
+    credentials_file.write_text(f"[tester]\n{profile}", encoding="utf-8")
+    data = {
+        "url": "https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/prod",  # the real stage
+        "identities": {"tester": {"profile": "tester"}},
+        "requests": [
+            {"method": "GET", "path": "/products", "expect": {"tester": 200}},
+            {"method": "DELETE", "path": "/products/1", "expect": {"tester": 204}},
+        ],
+    }
+    args = (
+        "--region",
+        "us-west-2",
+        "check",
+        str(_write(tmp_path, data)),
+        "--url",
+        apiclient_gateway.api_url(),
+    )
+    result = run_cli(*args, env={"AWS_SHARED_CREDENTIALS_FILE": str(credentials_file)})
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "2/2 expectations met" in result.stdout

@@ -209,10 +209,17 @@ def test_no_credentials_exit_4(run_cli: RunCli, products: str) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_bad_items_are_usage_errors(run_cli: RunCli, products: str) -> None:
-    result = run_cli("invoke", "POST", products, "price:=nope", "--region", REGION)
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [(("POST", "price:=nope"), "price:=nope"), (('"',), "is not an HTTP method"), (("GET", "x y"), "'x y'")],
+)
+def test_bad_methods_and_items_are_usage_errors(
+    run_cli: RunCli, products: str, args: tuple[str, ...], named: str
+) -> None:
+    method, *items = args
+    result = run_cli("invoke", method, products, *items, "--region", REGION)
     assert result.exit_code == ExitCode.USAGE
-    assert "price:=nope" in result.stderr
+    assert named in result.stderr
 
 
 def test_debug_logs_the_canonical_request_and_string_to_sign_redacted(
@@ -231,3 +238,15 @@ def test_debug_logs_the_canonical_request_and_string_to_sign_redacted(
         assert secret not in result.stderr + result.stdout
     quiet = run_cli("invoke", "GET", products, "--region", REGION, credentials=session)
     assert quiet.stderr == ""
+
+
+def test_invoke_as_a_role_with_an_external_id(
+    run_cli: RunCli, products: str, apiclient_gateway: Gateway, gateway_identity: Callable[[str], Credentials]
+) -> None:
+    args = ["invoke", "GET", products, "--region", REGION, "--output", "json"]
+    args += ["--role-arn", "arn:aws:iam::222222222222:role/partner-integration"]
+    args += ["--external-id", "EXAMPLE-external-id-7f3a", "--sts-endpoint-url", apiclient_gateway.sts_url]
+    result = run_cli(*args, credentials=gateway_identity("integrator"))
+    assert result.exit_code == ExitCode.OK, result.output
+    caller = json.loads(result.stdout)["body"]["caller"]["arn"]
+    assert caller.startswith("arn:aws:sts::222222222222:assumed-role/partner-integration/")

@@ -10,6 +10,8 @@ Conventions:
 - a ```python block after ``<!-- run: pytest -->`` is a test module: it is written to a file and
   run by pytest in a subprocess (the ``apiclient.testing`` fixtures come from the installed plugin),
   and every test in it must pass;
+- a ```yaml block after ``<!-- gateway config -->`` must be a valid gateway configuration that
+  a gateway starts with;
 - every other ```python block must at least compile.
 """
 
@@ -26,6 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
+import yaml
+
+from apiclient.gateway import running
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -33,6 +39,7 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 _FENCE = re.compile(r"^```(?P<lang>\w*)\n(?P<body>.*?)^```$", re.DOTALL | re.MULTILINE)
 _RUN = "<!-- run -->"
 _RUN_PYTEST = "<!-- run: pytest -->"
+_GATEWAY_CONFIG = "<!-- gateway config -->"
 _OUTPUT = "<!-- output -->"
 
 
@@ -68,7 +75,7 @@ def _blocks(page: Path) -> list[Block]:
                 text.count("\n", 0, fence.start()) + 1,
                 fence["lang"],
                 fence["body"],
-                before if before in (_RUN, _RUN_PYTEST) else "",
+                before if before in (_RUN, _RUN_PYTEST, _GATEWAY_CONFIG) else "",
                 output,
             )
         )
@@ -78,6 +85,7 @@ def _blocks(page: Path) -> list[Block]:
 ALL_BLOCKS = [block for page in PAGES for block in _blocks(page)]
 RUNNABLE = [block for block in ALL_BLOCKS if block.marker == _RUN]
 PYTEST_MODULES = [block for block in ALL_BLOCKS if block.marker == _RUN_PYTEST]
+GATEWAY_CONFIGS = [block for block in ALL_BLOCKS if block.marker == _GATEWAY_CONFIG]
 PYTHON = [block for block in ALL_BLOCKS if block.language == "python" and not block.marker]
 
 
@@ -86,8 +94,10 @@ def test_examples_are_found() -> None:
     assert any(block.page.name == "README.md" for block in RUNNABLE)
     assert len(RUNNABLE) >= 8
     assert PYTEST_MODULES
+    assert GATEWAY_CONFIGS
     marked = RUNNABLE + PYTEST_MODULES
     assert all(block.language == "python" for block in marked), [b.label for b in marked]
+    assert all(block.language == "yaml" for block in GATEWAY_CONFIGS), [b.label for b in GATEWAY_CONFIGS]
 
 
 @pytest.mark.parametrize("block", RUNNABLE, ids=lambda block: block.label)
@@ -127,3 +137,10 @@ def test_pytest_example(block: Block, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+@pytest.mark.parametrize("block", GATEWAY_CONFIGS, ids=lambda block: block.label)
+def test_gateway_config_example(block: Block) -> None:
+    with running(yaml.safe_load(block.code)) as gateway:
+        # Loaded and serving: an unsigned call gets API Gateway's refusal or an answer, not an error.
+        assert requests.get(gateway.api_url() + "/", timeout=10).status_code < 500

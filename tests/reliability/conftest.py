@@ -18,7 +18,7 @@ from apiclient.gateway import GatewayConfig, sample_config
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from reliability_support import Exposure  # noqa: E402 - found through the path entry above
+from reliability_support import Exposure
 
 EXTERNAL_ID = "EXAMPLE-external-id-7f3a"  # the sample's partner-integration trust condition
 

@@ -44,8 +44,8 @@ def full_size() -> bool:
 class Exposure:
     """Every secret the tests know of, and every text they produced that a user or a log could see."""
 
-    secrets: set[str] = field(default_factory=set)
-    texts: list[tuple[str, str]] = field(default_factory=list)
+    secrets: set[str] = field(default_factory=set, repr=False)
+    texts: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
     def know_config(self, config: GatewayConfig) -> None:
         """The gateway's test secrets: every user's secret key and every web-identity token."""

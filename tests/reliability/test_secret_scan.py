@@ -40,7 +40,9 @@ def test_the_scan_finds_secrets_in_logs_reprs_and_token_shaped_text(config: Gate
     assert ledger.leaks([]) != []
 
 
-def test_demo_json_output_carries_no_secret(exposure: Exposure, cli_environment: dict[str, str | None]) -> None:
+def test_demo_json_output_carries_no_secret(
+    exposure: Exposure, cli_environment: dict[str, str | None]
+) -> None:
     result = run_cli(exposure, cli_environment, "demo", "--output", "json")
     assert result.exit_code == ExitCode.OK, result.output
 

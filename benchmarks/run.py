@@ -1,0 +1,245 @@
+"""Every benchmark, one table: metric, ours, peer, ratio, goal, met; then the machine it ran on.
+
+Each ``bench_*.py`` runs in its own interpreter, one after another, with ``--json``; this script only
+reads their results and compares them with the goals of issues 2, 3, 4 and 6. The table is Markdown,
+so that it can go into docs/performance.md as printed.
+
+Run: python3 benchmarks/run.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+LIBRARIES = ("apiclient", "requests", "urllib3", "botocore", "requests-aws4auth", "moto", "click")
+
+
+@dataclass(frozen=True)
+class Row:
+    metric: str
+    ours: str
+    peer: str = "-"
+    ratio: str = "-"
+    goal: str = "-"
+    met: bool | None = None
+
+
+def _us(value: float) -> str:
+    return f"{value:.1f} µs"
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f} ms"
+
+
+def signing_rows(result: dict[str, Any]) -> list[Row]:
+    """bench_signing.py: microseconds per signature of four contenders; two ratios, goal <= 0.35."""
+    us, goal = result["us_per_call"], result["goal"]
+    pairs = [
+        (
+            "signing: sign_request vs botocore add_auth",
+            "apiclient sign_request",
+            "botocore SigV4Auth.add_auth",
+        ),
+        ("requests auth: SigV4Auth() vs AWS4Auth()", "apiclient SigV4Auth()", "requests-aws4auth AWS4Auth()"),
+    ]
+    rows = []
+    for metric, ours, peer in pairs:
+        ratio = us[ours] / us[peer]
+        rows.append(Row(metric, _us(us[ours]), _us(us[peer]), f"{ratio:.3f}", f"<= {goal}", ratio <= goal))
+    return rows
+
+
+def signed_get_rows(result: dict[str, Any]) -> list[Row]:
+    """bench_signed_get.py: a signed keep-alive GET vs an unsigned one; goal <= 1.05."""
+    us, ratio, goal = result["us_per_call"], result["ratio"], result["goal"]
+    signed, unsigned = us["signed GET (SigV4Auth)"], us["unsigned GET"]
+    met = ratio <= goal
+    return [
+        Row(
+            "keep-alive GET: signed vs unsigned",
+            _us(signed),
+            _us(unsigned),
+            f"{ratio:.3f}",
+            f"<= {goal}",
+            met,
+        )
+    ]
+
+
+def coldstart_rows(result: dict[str, Any]) -> list[Row]:
+    """bench_coldstart.py: a Lambda-style cold start vs ``import requests``; goal <= 1.10."""
+    ms, ratio, goal = result["ms"], result["ratio"], result["goal"]
+    ours, peer = ms["apiclient: import, credentials, sign"], ms["requests: import only"]
+    met = ratio <= goal
+    metric = "cold start: import, credentials, sign vs import requests"
+    return [Row(metric, f"{ours:.1f} ms", f"{peer:.1f} ms", f"{ratio:.3f}", f"<= {goal}", met)]
+
+
+def refresh_rows(result: dict[str, Any]) -> list[Row]:
+    """bench_refresh.py: 32 threads across refreshes; one STS call per refresh (issue 2)."""
+    needed = result["refreshes_needed"]
+    rows = []
+    for column in ("busy", "paced"):
+        figures = result["columns"][column]
+        calls = figures["sts_calls"]
+        rows.append(
+            Row(
+                f"refresh, {result['threads']} threads, {column}: STS calls vs refreshes needed",
+                str(calls),
+                f"{needed:.1f}",
+                f"{calls / needed:.2f}" if needed else "-",
+                "one per refresh",
+                calls <= round(needed) + 1,
+            )
+        )
+        rows.append(
+            Row(
+                f"refresh, {result['threads']} threads, {column}: get() p99 vs a static provider",
+                _us(figures["p99_us"]),
+                _us(result["columns"]["static"]["p99_us"]),
+                f"{figures['p99_us'] / result['columns']['static']['p99_us']:.2f}",
+            )
+        )
+    return rows
+
+
+def policy_rows(result: dict[str, Any]) -> list[Row]:
+    """bench_policy.py: authorize() at 10/100/1000 statements; <= 2 ms at 100, linear (issue 3)."""
+    ms = {row["statements"]: row["authorize_dict_ms"] for row in result["rows"]}
+    # Linear: 1000 statements cost at most 1.5x ten times the 100-statement figure. (10 statements
+    # are mostly fixed cost, so their per-statement figure says nothing about growth.)
+    growth = ms[1000] / (10 * ms[100])
+    return [
+        Row("policy authorize(), 10 statements", _ms(ms[10])),
+        Row("policy authorize(), 100 statements", _ms(ms[100]), goal="<= 2 ms", met=ms[100] <= 2),
+        Row(
+            "policy authorize(), 1000 statements (vs 10x the 100's)",
+            _ms(ms[1000]),
+            _ms(10 * ms[100]),
+            f"{growth:.2f}",
+            "linear (<= 1.5)",
+            growth <= 1.5,
+        ),
+    ]
+
+
+def gateway_rows(result: dict[str, Any]) -> list[Row]:
+    """bench_gateway.py: verified requests per second with keep-alive; goal >= 300/s (issue 4)."""
+    rate = result["requests_per_second"]
+    met = rate >= 300 and result["failures"] == 0
+    cpu_ms = result["server_cpu_ms"]
+    return [
+        Row(
+            f"gateway: verified requests/s, {result['clients']} client(s)",
+            f"{rate:.0f}/s",
+            goal=">= 300/s",
+            met=met,
+        ),
+        Row("gateway: server CPU per request (capacity per core)", f"{_ms(cpu_ms)} ({1000 / cpu_ms:.0f}/s)"),
+    ]
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    script: str
+    full: Sequence[str]
+    quick: Sequence[str]
+    rows: Callable[[dict[str, Any]], list[Row]]
+    json_flag: Sequence[str] = ("--json",)  # bench_gateway.py prints its JSON unasked
+
+
+BENCHMARKS = (
+    Benchmark("bench_signing.py", ["--rounds", "21", "--calls", "2000"], ["--rounds", "5", "--calls", "500"],
+              signing_rows),
+    Benchmark("bench_signed_get.py", ["--rounds", "41", "--calls", "100"],
+              ["--rounds", "11", "--calls", "50"], signed_get_rows),
+    Benchmark("bench_coldstart.py", ["--runs", "40"], ["--runs", "8"], coldstart_rows),
+    Benchmark("bench_refresh.py", ["--threads", "32", "--seconds", "10", "--lifetime", "6"],
+              ["--threads", "32", "--seconds", "4", "--lifetime", "2"], refresh_rows),
+    Benchmark("bench_policy.py", ["--repeat", "50"], ["--repeat", "10"], policy_rows),
+    Benchmark("bench_gateway.py", ["--requests", "2000"], ["--requests", "500"], gateway_rows, ()),
+)  # fmt: skip
+
+
+def run(benchmark: Benchmark, quick: bool) -> list[Row]:
+    """The benchmark's rows, or one row saying why there are none."""
+    sizes = benchmark.quick if quick else benchmark.full
+    command = [sys.executable, str(HERE / benchmark.script), *sizes, *benchmark.json_flag]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # A missed goal exits 1 too: the JSON line, when there is one, is the result either way.
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        why = (done.stderr.strip().splitlines() or [f"exit {done.returncode}, no JSON"])[-1]
+        return [Row(benchmark.script, f"not run: {why[:120]}")]
+    return benchmark.rows(json.loads(lines[-1]))
+
+
+def machine() -> list[tuple[str, str]]:
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        lines = cpuinfo.read_text().splitlines()
+        names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+        model = names[0] if names else model
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    return [
+        ("CPU", model),
+        ("cores", str(os.cpu_count())),
+        ("system", platform.platform()),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("libraries", ", ".join(versions)),
+    ]
+
+
+def markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = [header, ["-" * width for width in widths], *rows]
+    return "\n".join(
+        "| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)) + " |"
+        for line in lines
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: a smoke test")
+    args = parser.parse_args()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
+    rows: list[Row] = []
+    for benchmark in BENCHMARKS:
+        print(f"running {benchmark.script} ...", file=sys.stderr, flush=True)
+        rows += run(benchmark, args.quick)
+    cells = [
+        (r.metric, r.ours, r.peer, r.ratio, r.goal, "-" if r.met is None else ("yes" if r.met else "NO"))
+        for r in rows
+    ]
+    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    kind = "quick" if args.quick else "full"
+    print(f"## Benchmarks ({kind} run, {when}, {time.perf_counter() - started:.0f} s)\n")
+    print(markdown(("metric", "ours", "peer", "ratio", "goal", "met?"), cells))
+    load = f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+    print("\n" + markdown(("machine", ""), [*machine(), ("1-minute load average", load)]))
+    return 0 if all(r.met is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
