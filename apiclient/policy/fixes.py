@@ -49,8 +49,39 @@ def fixes_for(
         changes.extend(near)
         if not near:
             additions.append(_new_statement(side, action, resource, caller, context))
-    # A change to an existing statement is smaller than a new one.
+    # Least privilege first: among edits to existing statements, the one whose statement grants
+    # the least (a named principal, few wildcards) is the smallest fix; a change to an existing
+    # statement still comes before a new one, as it keeps the author's structure.
+    changes.sort(key=_breadth)
     return changes + additions
+
+
+def _breadth(fix: Fix) -> tuple[int, int]:
+    """How widely the changed statement grants: (who may use it, how many wildcards it holds)."""
+    statement = fix.statement or {}
+    principal = statement.get("Principal")
+    values: list[Any] = []
+    if principal == "*":
+        values = ["*"]
+    elif isinstance(principal, dict):
+        for entry in principal.values():
+            values.extend(entry if isinstance(entry, list) else [entry])
+    if "*" in values:
+        who = 2  # anyone, anonymous callers included
+    elif any(str(v).isdigit() or str(v).endswith(":root") for v in values):
+        who = 1  # every principal of an account
+    else:
+        who = 0  # named principals, or an identity policy (its own principal)
+    granted = [statement.get(key) for key in ("Action", "NotAction", "Resource", "NotResource")]
+    wildcards = sum(str(item).count("*") for value in granted for item in _items(value))
+    wildcards += 10 * sum(key in statement for key in ("NotAction", "NotResource"))
+    return who, wildcards
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _undeny(side: Side, outcome: PolicyOutcome, trace: StatementTrace) -> Fix:
