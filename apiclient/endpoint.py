@@ -19,7 +19,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from apiclient.errors import EndpointError
 
-__all__ = ["Endpoint", "parse_url", "partition_for_region", "request_arn"]
+__all__ = ["Endpoint", "is_loopback", "parse_url", "partition_for_region", "request_arn"]
 
 _REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d+")
 # Each partition's DNS suffix is botocore's endpoints.json "dnsSuffix".
@@ -109,7 +109,8 @@ def request_arn(
     return f"arn:{partition}:execute-api:{region}:{account}:{resource}"
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """True for localhost names and loopback addresses (127.0.0.0/8, ::1)."""
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -138,7 +139,7 @@ def _classify_host(host: str) -> tuple[str, str | None, str | None, str | None]:
                 return "vpce", None, "-".join(first.split("-")[:2]), region
         if service_label == "lambda-url" and suffix == "on.aws" and _is_label(first):
             return "lambda-url", None, None, region
-    return ("local" if _is_loopback(host) else "custom-domain"), None, None, None
+    return ("local" if is_loopback(host) else "custom-domain"), None, None, None
 
 
 def _split(url: str) -> tuple[SplitResult, str, int | None]:

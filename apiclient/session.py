@@ -11,7 +11,6 @@ diagnosis.
 from __future__ import annotations
 
 import datetime as _dt
-import ipaddress
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -29,7 +28,7 @@ from apiclient._retry import IDEMPOTENT_METHODS, RETRYABLE_STATUSES, Backoff, re
 from apiclient._transport import ConnectToAdapter, parse_address
 from apiclient.auth import SigV4Auth
 from apiclient.credentials._model import CredentialProvider, Credentials, Refreshable, snapshot
-from apiclient.endpoint import Endpoint, parse_url
+from apiclient.endpoint import Endpoint, is_loopback, parse_url
 from apiclient.errors import AccessDenied, CredentialsError, EndpointError, RedirectError
 
 if TYPE_CHECKING:
@@ -45,15 +44,6 @@ _REFUSED_TOKEN = frozenset({"token_invalid", "token_expired"})
 _POOL_SIZE = 32
 
 Timeout = float | tuple[float, float]
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _default_credentials() -> CredentialProvider:
@@ -184,7 +174,7 @@ class Client:
 
     def _check_transport(self, url: str, error: type[EndpointError] | type[RedirectError]) -> None:
         scheme, host, _port = origin(url)
-        if scheme == "https" or self.allow_http or _is_loopback(host):
+        if scheme == "https" or self.allow_http or is_loopback(host):
             return
         raise error(
             f"refusing to send a signed request over plain http to {host}: use https "
