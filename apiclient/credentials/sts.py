@@ -5,20 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
 
-from apiclient.credentials._describe import public_fields
 from apiclient.credentials._model import CredentialProvider, Credentials
-from apiclient.credentials._sts_client import (
-    call_sts,
-    check_duration,
-    check_role_arn,
-    credentials_from_response,
-    policy_text,
-    session_name_or_default,
-    sts_client,
-    tag_list,
-)
+from apiclient.credentials._role_session import RoleSessionProvider, role_params
+from apiclient.credentials._sts_client import sts_client, tag_list
 from apiclient.credentials.chain import default
-from apiclient.credentials.refresh import Clock, RefreshingProvider, utc_now
+from apiclient.credentials.refresh import Clock, utc_now
 from apiclient.errors import CredentialsError
 
 __all__ = ["AssumeRoleProvider", "TokenCode", "assume_role"]
@@ -27,12 +18,14 @@ TokenCode: TypeAlias = str | Callable[[], str]
 """An MFA code, or a zero-argument callable that asks for one (called on every refresh)."""
 
 
-class AssumeRoleProvider(RefreshingProvider):
+class AssumeRoleProvider(RoleSessionProvider):
     """Calls AssumeRole with credentials from ``source`` and refreshes the result.
 
     The STS client is kept while the source returns the same snapshot, and
     rebuilt when the source's credentials change (e.g. the source refreshed).
     """
+
+    source_name = "assume-role"
 
     def __init__(
         self,
@@ -45,20 +38,13 @@ class AssumeRoleProvider(RefreshingProvider):
         region: str | None,
         clock: Clock,
     ) -> None:
-        super().__init__(clock=clock)
-        self._role_arn = role_arn
+        super().__init__(
+            role_arn, params=params, sts_endpoint_url=sts_endpoint_url, region=region, clock=clock
+        )
         self._source = source
-        self._params = dict(params)
         self._token_code = token_code
         self._token_code_used = False
-        self._endpoint_url = sts_endpoint_url
-        self._region = region
-        self._client: Any = None
         self._client_credentials: Credentials | None = None
-        self._principal: str | None = None
-
-    def _label(self) -> str:
-        return self._role_arn
 
     def _source_provider(self) -> CredentialProvider:
         if self._source is None:
@@ -90,21 +76,10 @@ class AssumeRoleProvider(RefreshingProvider):
         params = dict(self._params)
         if "SerialNumber" in params:
             params["TokenCode"] = self._mfa_code()
-        response = call_sts("AssumeRole", self._role_arn, lambda: client.assume_role(**params))
-        self._principal = response["AssumedRoleUser"]["Arn"]
-        return credentials_from_response(response)
+        return self._exchange("AssumeRole", lambda: client.assume_role(**params))
 
-    def describe(self) -> dict[str, Any]:
-        """Role, session name, principal (the AssumedRoleUser ARN), access key, expiry, and the source."""
-        lease = self._lease
-        info: dict[str, Any] = {
-            "source": "assume-role",
-            "role_arn": self._role_arn,
-            "session_name": self._params["RoleSessionName"],
-        }
-        if self._principal:
-            info["principal"] = self._principal
-        info.update(public_fields(lease.credentials if lease else None))
+    def _more_description(self) -> dict[str, Any]:
+        info: dict[str, Any] = {}
         if self._client is not None:
             info["sts_endpoint"] = self._client.meta.endpoint_url
         if self._source is not None:
@@ -147,19 +122,13 @@ def assume_role(
     Raises:
         CredentialsError: an argument STS would refuse (checked here, before any call).
     """
-    params: dict[str, Any] = {
-        "RoleArn": check_role_arn(role_arn),
-        "RoleSessionName": session_name_or_default(session_name),
-        "DurationSeconds": check_duration(duration_seconds),
-    }
+    params = role_params(role_arn, session_name, duration_seconds, policy)
     if external_id is not None:
         params["ExternalId"] = external_id
     if mfa_serial is not None:
         if token_code is None:
             raise CredentialsError(f"mfa_serial {mfa_serial!r} needs token_code (a code or a callable)")
         params["SerialNumber"] = mfa_serial
-    if policy is not None:
-        params["Policy"] = policy_text(policy)
     if tags:
         params["Tags"] = tag_list(tags)
     if source_identity is not None:

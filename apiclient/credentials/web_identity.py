@@ -6,29 +6,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from apiclient.credentials._describe import public_fields
 from apiclient.credentials._model import Credentials
-from apiclient.credentials._sts_client import (
-    call_sts,
-    check_duration,
-    check_role_arn,
-    credentials_from_response,
-    policy_text,
-    session_name_or_default,
-    sts_client,
-)
-from apiclient.credentials.refresh import Clock, RefreshingProvider, utc_now
+from apiclient.credentials._role_session import RoleSessionProvider, role_params
+from apiclient.credentials._sts_client import sts_client
+from apiclient.credentials.refresh import Clock, utc_now
 from apiclient.errors import CredentialsError
 
 __all__ = ["WebIdentityProvider", "from_web_identity"]
 
 
-class WebIdentityProvider(RefreshingProvider):
+class WebIdentityProvider(RoleSessionProvider):
     """Exchanges the token in ``token_file`` for role credentials.
 
     The file is read again on every refresh because its owner (the kubelet,
     the CI runner) rotates the token in place.
     """
+
+    source_name = "web-identity"
 
     def __init__(
         self,
@@ -40,17 +34,10 @@ class WebIdentityProvider(RefreshingProvider):
         region: str | None,
         clock: Clock,
     ) -> None:
-        super().__init__(clock=clock)
-        self._role_arn = role_arn
+        super().__init__(
+            role_arn, params=params, sts_endpoint_url=sts_endpoint_url, region=region, clock=clock
+        )
         self._token_file = token_file
-        self._params = dict(params)
-        self._endpoint_url = sts_endpoint_url
-        self._region = region
-        self._client: Any = None
-        self._principal: str | None = None
-
-    def _label(self) -> str:
-        return self._role_arn
 
     def _read_token(self) -> str:
         try:
@@ -69,27 +56,12 @@ class WebIdentityProvider(RefreshingProvider):
             # AssumeRoleWithWebIdentity is not signed: the token is the proof.
             self._client = sts_client(credentials=None, region=self._region, endpoint_url=self._endpoint_url)
         client = self._client
-        response = call_sts(
-            "AssumeRoleWithWebIdentity",
-            self._role_arn,
-            lambda: client.assume_role_with_web_identity(**params),
+        return self._exchange(
+            "AssumeRoleWithWebIdentity", lambda: client.assume_role_with_web_identity(**params)
         )
-        self._principal = response["AssumedRoleUser"]["Arn"]
-        return credentials_from_response(response)
 
-    def describe(self) -> dict[str, Any]:
-        """Role, token file, session name, principal, access key and expiry."""
-        lease = self._lease
-        info: dict[str, Any] = {
-            "source": "web-identity",
-            "role_arn": self._role_arn,
-            "token_file": str(self._token_file),
-            "session_name": self._params["RoleSessionName"],
-        }
-        if self._principal:
-            info["principal"] = self._principal
-        info.update(public_fields(lease.credentials if lease else None))
-        return info
+    def _more_description(self) -> dict[str, Any]:
+        return {"token_file": str(self._token_file)}
 
     def __repr__(self) -> str:
         return f"WebIdentityProvider(role_arn={self._role_arn!r}, token_file={str(self._token_file)!r})"
@@ -111,17 +83,10 @@ def from_web_identity(
     Raises:
         CredentialsError: a bad argument; reading the file or calling STS fails later, on ``get()``.
     """
-    params: dict[str, Any] = {
-        "RoleArn": check_role_arn(role_arn),
-        "RoleSessionName": session_name_or_default(session_name),
-        "DurationSeconds": check_duration(duration_seconds),
-    }
-    if policy is not None:
-        params["Policy"] = policy_text(policy)
     return WebIdentityProvider(
         role_arn,
         Path(token_file),
-        params=params,
+        params=role_params(role_arn, session_name, duration_seconds, policy),
         sts_endpoint_url=sts_endpoint_url,
         region=region,
         clock=clock,
