@@ -10,12 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
 from apiclient import Credentials
+from apiclient.gateway.tlscert import write_self_signed
 from apiclient.session import Backoff
 
 ACCESS_KEY = "AKIDEXAMPLE"
@@ -65,30 +61,8 @@ class RotatingProvider:
 
 
 def self_signed(host: str, directory: Path) -> tuple[Path, Path]:
-    """A certificate for ``host`` (its own CA) and its key, written to ``directory``."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
-    now = dt.datetime.now(dt.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / f"{host}.pem", directory / f"{host}.key"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return cert_path, key_path
+    """A certificate for ``host`` (its own CA) and its key: the gateway's TLS-mode writer."""
+    return write_self_signed(directory, [host])
 
 
 def tls_context(cert_path: Path, key_path: Path, sni_seen: list[str | None]) -> ssl.SSLContext:
