@@ -224,6 +224,19 @@ def _trim(value: str | bytes) -> str:
     return value.strip(_HEADER_SPACE)
 
 
+def _check_sendable(name: str, value: str | bytes) -> None:
+    """Refuse what HTTP/1.1 cannot carry as sent by http.client: names are ASCII, values Latin-1."""
+    if not name.isascii():
+        raise SigningError(f"header name {name!r} is not ASCII; HTTP header names cannot carry it")
+    try:
+        value.encode("latin-1") if isinstance(value, str) else value
+    except UnicodeEncodeError:
+        raise SigningError(
+            f"the value of header {name!r} has characters outside Latin-1, which HTTP/1.1 cannot send; "
+            "percent-encode it (e.g. urllib.parse.quote) or send it in the body"
+        ) from None
+
+
 def _collect_headers(headers: HeaderInput | None, drop: frozenset[str]) -> dict[str, list[str]]:
     """Lower-case name -> trimmed values in order, without the headers that are never signed."""
     collected: dict[str, list[str]] = {}
@@ -234,6 +247,8 @@ def _collect_headers(headers: HeaderInput | None, drop: frozenset[str]) -> dict[
         lower = name.lower()
         if lower in drop:
             continue
+        if not (lower.isascii() and (not isinstance(value, str) or value.isascii())):
+            _check_sendable(name, value)
         values = collected.get(lower)
         if values is None:
             collected[lower] = [_trim(value)]

@@ -7,12 +7,13 @@ that boto3, botocore and click were never imported. The baseline process only im
 Runs alternate between the two so that machine noise hits both alike.
 Goal (issue 2, "Done when"): median apiclient / median requests <= 1.10.
 
-Run: python3 benchmarks/bench_coldstart.py [--runs N]
+Run: python3 benchmarks/bench_coldstart.py [--runs N] [--explain] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -92,6 +93,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="runs of each process (default 40)")
     parser.add_argument("--explain", action="store_true", help="also list the extra imports and their cost")
+    parser.add_argument("--json", action="store_true", help="also print the results as one JSON object")
     args = parser.parse_args()
     environment = _environment()
     if args.explain:
@@ -114,6 +116,9 @@ def main() -> int:
         ("process", "ms"),
     )
     ratio = medians["apiclient: import, credentials, sign"] / medians["requests: import only"]
+    if args.json:
+        ms = {name: round(seconds * 1000, 1) for name, seconds in medians.items()}
+        print(json.dumps({"runs": args.runs, "ms": ms, "ratio": round(ratio, 3), "goal": 1.10}))
     print_table(
         "Ratio (goal <= 1.10)", [(f"{ratio:.3f}", "ok" if ratio <= 1.10 else "MISSED")], ("ratio", "goal")
     )

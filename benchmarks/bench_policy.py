@@ -2,7 +2,7 @@
 
 Every statement has a Principal, an Action, a wildcard Resource and three conditions;
 the request matches the last statement only, so every statement is evaluated.
-Run: python3 benchmarks/bench_policy.py [--repeat N]
+Run: python3 benchmarks/bench_policy.py [--repeat N] [--json]
 """
 
 from __future__ import annotations
@@ -91,7 +91,9 @@ def cold_parse(texts: Iterator[str]) -> Policy:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Policy-engine benchmark (see the module docstring).")
     parser.add_argument("--repeat", type=int, default=50, help="timed runs per cell (fewer for big policies)")
+    parser.add_argument("--json", action="store_true", help="also print the table as one JSON object")
     args = parser.parse_args()
+    rows = []
     header = ("statements", "parse", "authorize(dict)", "authorize(Policy)", "+explain()")
     print("milliseconds, median/best of the timed runs")
     print(" ".join(f"{h:>20}" for h in header))
@@ -113,6 +115,9 @@ def main() -> None:
         with_explain = timed(partial(explained, policy), repeat)
         cells = (str(size), parse, with_dict, with_policy, with_explain)
         print(" ".join(f"{cell:>20}" for cell in cells))
+        rows.append(dict(zip(header, cells, strict=True)))
+    if args.json:
+        print(json.dumps({"unit": "milliseconds, median/best", "rows": rows}))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ refresh's), assume_role in the same busy loop (the refreshing thread competes
 for the GIL too, so its STS call is slow), and assume_role paced (a pause
 between calls stands for a request's own I/O, as in a real service).
 
-Run: python3 benchmarks/bench_refresh.py [--threads 32] [--seconds 8] [--lifetime 4]
+Run: python3 benchmarks/bench_refresh.py [--threads 32] [--seconds 8] [--lifetime 4] [--json]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import json
 import logging
 import multiprocessing
 import re
@@ -139,6 +140,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--lifetime", type=float, default=6.0, help="seconds each session lives")
     parser.add_argument("--pause", type=float, default=0.001, help="seconds between calls when paced")
+    parser.add_argument("--json", action="store_true", help="also print the table as one JSON object")
     args = parser.parse_args()
 
     sts_calls: Synchronized[int] = multiprocessing.Value("q", 0)
@@ -176,6 +178,21 @@ def main() -> None:
     ]
     rows = [(name, f, b, p) for name, f, b, p in zip(measures, floor, busy, paced, strict=True)]
     expected = args.seconds / (args.lifetime / 2)
+    if args.json:
+        columns = {"static": floor, "busy": busy, "paced": paced}
+        print(
+            json.dumps(
+                {
+                    "threads": args.threads,
+                    "seconds": args.seconds,
+                    "lifetime": args.lifetime,
+                    "refreshes_needed": round(expected, 1),
+                    "columns": {
+                        key: dict(zip(measures, cells, strict=True)) for key, cells in columns.items()
+                    },
+                }
+            )
+        )
     print_table(
         f"credential refresh: {args.threads} threads, {args.seconds:g} s, {args.lifetime:g}-second sessions "
         f"(about {expected:.0f} refreshes needed: one per lifetime/2)",

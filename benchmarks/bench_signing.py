@@ -4,12 +4,13 @@ Request: an execute-api GET with four query parameters, signed with session cred
 Goals (issue 2, "Done when"): sign_request <= 0.35x botocore's SigV4Auth.add_auth, and
 SigV4Auth's call <= 0.35x requests-aws4auth's AWS4Auth call.
 
-Run: python3 benchmarks/bench_signing.py [--rounds N] [--calls N]
+Run: python3 benchmarks/bench_signing.py [--rounds N] [--calls N] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 import requests
@@ -75,9 +76,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=21)
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
     args = parser.parse_args()
     samples = interleaved(contenders(), rounds=args.rounds, calls=args.calls)  # type: ignore[arg-type]
     medians = {name: median(values) for name, values in samples.items()}
+    if args.json:
+        us_per_call = {name: round(seconds * 1e6, 2) for name, seconds in medians.items()}
+        print(
+            json.dumps({"rounds": args.rounds, "calls": args.calls, "us_per_call": us_per_call, "goal": 0.35})
+        )
     rows = [(name, f"{seconds * 1e6:.2f}") for name, seconds in medians.items()]
     print_table(
         f"Median microseconds per signature ({args.rounds} interleaved rounds x {args.calls} calls, "

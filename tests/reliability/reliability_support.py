@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,10 +17,15 @@ import requests
 from click.testing import CliRunner, Result
 
 from apiclient.cli import cli
+from apiclient.credentials import assume_role, static
 from apiclient.credentials._model import CredentialProvider, Credentials, Refreshable
 from apiclient.errors import ApiClientError
-from apiclient.gateway import GatewayConfig
-from apiclient.session import Client
+from apiclient.gateway import Gateway, GatewayConfig
+from apiclient.session import Backoff, Client
+
+Clock = Callable[[], dt.datetime]
+
+EXTERNAL_ID = "EXAMPLE-external-id-7f3a"  # the sample's partner-integration trust condition
 
 # The local STS issues secrets.token_urlsafe(96): 128 URL-safe characters. A run that long of that
 # alphabet is a token, even one issued by a gateway the test cannot see (the demo's own).
@@ -76,6 +82,33 @@ class Exposure:
         return found
 
 
+@dataclass
+class ScanTotals:
+    """What the secret scans of a session covered."""
+
+    tests: int = 0
+    log_records: int = 0
+    texts: int = 0
+    leaks: int = 0
+    secrets: set[str] = field(default_factory=set, repr=False)
+
+    def add(self, exposure: Exposure, records: list[logging.LogRecord], leaks: list[str]) -> None:
+        self.tests += 1
+        self.log_records += len(records)
+        self.texts += len(exposure.texts)
+        self.leaks += len(leaks)
+        self.secrets |= exposure.secrets
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "tests": self.tests,
+            "log_records": self.log_records,
+            "texts": self.texts,
+            "distinct_secrets": len(self.secrets),
+            "leaks": self.leaks,
+        }
+
+
 def _record_text(record: logging.LogRecord) -> str:
     parts = [record.getMessage(), record.exc_text or ""]
     if record.exc_info and record.exc_info[1] is not None:
@@ -111,6 +144,41 @@ class Recording:
         assert isinstance(self._provider, Refreshable)
         self._provider.force_refresh()
         return self.get()
+
+
+def partner_client(
+    gw: Gateway,
+    exposure: Exposure,
+    *,
+    clock: Clock | None = None,
+    retries: int = 3,
+    backoff: Backoff | None = None,
+) -> tuple[Client, Recording]:
+    """A Client on the partner-integration role, assumed with the integrator's keys via the gateway's STS.
+
+    Its reprs and description are recorded in ``exposure``; so is every session it receives.
+    """
+    integrator = gw.credentials_for("integrator")
+    role = gw.config.role("partner-integration")
+    assert role is not None
+    api = gw.config.apis[0]
+    provider = Recording(
+        assume_role(
+            role.arn,
+            source=static(integrator.access_key, integrator.secret_key),
+            external_id=EXTERNAL_ID,
+            sts_endpoint_url=gw.sts_url,
+            region=api.region,
+        ),
+        exposure,
+    )
+    client = Client(
+        gw.api_url(), credentials=provider, region=api.region, clock=clock, retries=retries, backoff=backoff
+    )
+    exposure.shown("repr(client)", repr(client))
+    exposure.shown("repr(credentials)", repr(provider.get()))
+    exposure.shown("describe()", json.dumps(provider.describe(), default=str))
+    return client, provider
 
 
 @dataclass

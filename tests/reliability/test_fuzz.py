@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from reliability_support import Exposure, run_cli
 
 from apiclient.cli.errors import ExitCode
-from apiclient.credentials import static
+from apiclient.credentials._model import Credentials
 from apiclient.diagnostics import CAUSES, classify
 from apiclient.endpoint import parse_url
 from apiclient.errors import EndpointError, PolicyError
@@ -25,9 +25,12 @@ from apiclient.gateway import Gateway, GatewayConfig, running
 from apiclient.policy import AccessRequest, authorize, parse_policy
 from apiclient.session import Client
 
+pytestmark = pytest.mark.reliability
+
 # Function-scoped fixtures (the secret ledger, caplog) deliberately span every example of a test.
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 DOCUMENTED_EXITS = {int(code) for code in ExitCode}
+CREDENTIALS = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "EXAMPLEtoken/session==")
 
 # Pieces that make generated text look like the real thing often enough to reach deep code paths.
 _URL_PIECES = st.sampled_from(
@@ -110,32 +113,35 @@ HEADERS = st.dictionaries(
 
 @given(url=URLS, region=st.sampled_from([None, "us-east-1", "eu-west-3", "nowhere-1", ""]))
 @settings(FUZZ)
-def test_urls_parse_or_raise_endpoint_error(url: str, region: str | None) -> None:
+def test_urls_parse_or_raise_endpoint_error(url: str, region: str | None, exposure: Exposure) -> None:
+    exposure.know(CREDENTIALS)
     try:
         endpoint = parse_url(url, region=region)
     except EndpointError as error:
-        assert str(error)
+        assert str(error), "an error should name the problem"
+        exposure.shown_error("parse_url", error)
     else:
         assert endpoint.region
     try:
-        Client(
-            url, credentials=static("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), region=region
-        ).close()
+        Client(url, credentials=CREDENTIALS, region=region).close()
     except EndpointError as error:
-        assert str(error)
+        assert str(error), "an error should name the problem"
+        exposure.shown_error("Client()", error)
 
 
 @given(policy=POLICIES)
 @settings(FUZZ)
-def test_policies_parse_and_authorize_or_raise_policy_error(policy: Any) -> None:
+def test_policies_parse_and_authorize_or_raise_policy_error(policy: Any, exposure: Exposure) -> None:
     try:
         parse_policy(policy)
     except PolicyError as error:
-        assert str(error)
+        assert str(error), "an error should name the problem"
+        exposure.shown_error("parse_policy", error)
     try:
         decision = authorize(REQUEST, resource_policy=policy, identity_policies=[policy])
     except PolicyError as error:
-        assert str(error)
+        assert str(error), "an error should name the problem"
+        exposure.shown_error("authorize", error)
     else:
         assert decision.result in ("ALLOW", "EXPLICIT_DENY", "IMPLICIT_DENY")
         assert decision.explain()
@@ -164,21 +170,26 @@ def resource_policy(tmp_path_factory: pytest.TempPathFactory, config: GatewayCon
     return path
 
 
-_ARN_PARTS = st.builds(
-    "arn:aws:execute-api:{}:{}:a1b2c3d4e5/{}/{}/{}".format,
-    st.sampled_from(["us-west-2", "us-west-2", "us-east-1", "*"]),
-    st.sampled_from(["222222222222", "222222222222", "111111111111", "x"]),
-    st.sampled_from(["prod", "prod", "*", ""]),
-    st.sampled_from(["GET", "POST", "*", "get", ""]),
-    st.one_of(st.sampled_from(["products", "status", "products/1", ""]), st.text(max_size=12)),
-)
-_ARNS = st.one_of(_ARN_PARTS, _ARN_PARTS, URLS)
+# ASCII only: a header http.client cannot encode is a known bug, pinned by the last test of this file.
+_ASCII = st.text(st.characters(max_codepoint=127), max_size=15)
+_ITEMS = st.sampled_from(["a==b", "X-Y:z", "n=1", "n:=[1]", "n:={"])
 
 
 def _either(*examples: str) -> st.SearchStrategy[str]:
     """Mostly realistic values (so examples get past parsing), sometimes any text."""
     realistic = st.sampled_from(examples)
     return st.one_of(realistic, realistic, realistic, st.text(max_size=12))
+
+
+_ARN_PARTS = st.builds(
+    "arn:aws:execute-api:{}:{}:a1b2c3d4e5/{}/{}/{}".format,
+    st.sampled_from(["us-west-2", "us-west-2", "us-east-1", "*"]),
+    st.sampled_from(["222222222222", "222222222222", "111111111111", "x"]),
+    st.sampled_from(["prod", "prod", "*", ""]),
+    st.sampled_from(["GET", "POST", "*", "get", ""]),
+    _either("products", "status", "products/1", ""),
+)
+_ARNS = st.one_of(_ARN_PARTS, _ARN_PARTS, URLS)
 
 
 _EXPLAIN_OPTIONS = {
@@ -220,7 +231,7 @@ def test_explain_with_fuzzed_arguments_exits_with_a_documented_code(
 @given(
     method=_either("GET", "POST", "DELETE", "get", "PATCH"),
     path=st.text(max_size=20),
-    items=st.lists(_either("a==b", "X-Y:z", "n=1", "n:=[1]", "n:={"), max_size=3),
+    items=st.lists(st.one_of(_ITEMS, _ASCII), max_size=3),
     flags=st.lists(st.sampled_from(["-i", "-v", "--fail", "-H", "-d", "--api-key", "--service"]), max_size=3),
 )  # fmt: skip
 @settings(FUZZ)
@@ -249,3 +260,18 @@ def test_invoke_with_fuzzed_arguments_exits_with_a_documented_code(
     event(f"exit {result.exit_code}")
     assert result.exit_code in DOCUMENTED_EXITS, result.output
     assert "Traceback" not in result.output + result.stderr
+
+
+@pytest.mark.parametrize("item", ["\x80:", "é:x", "X-Name:€"])
+def test_invoke_refuses_a_header_http_cannot_send(
+    item: str, gateway: Gateway, exposure: Exposure, cli_environment: dict[str, str | None]
+) -> None:
+    reader = gateway.credentials_for("reader")
+    environment = {
+        **cli_environment,
+        "AWS_ACCESS_KEY_ID": reader.access_key,
+        "AWS_SECRET_ACCESS_KEY": reader.secret_key,
+    }
+    url = gateway.api_url() + "/products"
+    result = run_cli(exposure, environment, "invoke", "GET", url, item, "--region", "us-west-2")
+    assert result.exit_code == ExitCode.USAGE

@@ -11,25 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from conftest import EXTERNAL_ID
 from reliability_support import (
     Exposure,
     LoadSize,
-    Recording,
     access_records,
     full_size,
     hammer,
+    partner_client,
     sts_calls,
 )
 
-from apiclient.credentials import assume_role, static
 from apiclient.gateway import Gateway, GatewayConfig, running
-from apiclient.session import Client
 
-pytestmark = pytest.mark.reliability
+# The full sizes take minutes on 2 shared cores: more than the suite's default 180-second timeout.
+pytestmark = [pytest.mark.reliability, pytest.mark.timeout(900 if full_size() else 180)]
 
 LOAD = LoadSize(threads=16, calls=2000, lifetime=30) if full_size() else LoadSize(16, 150, 4)
 SKEWED = LoadSize(threads=16, calls=200, lifetime=30) if full_size() else LoadSize(8, 25, 30)
@@ -42,34 +40,11 @@ def gateway(config: GatewayConfig, request: pytest.FixtureRequest) -> Iterator[G
         yield gw
 
 
-def _partner_client(gw: Gateway, exposure: Exposure, **options: object) -> tuple[Client, Recording]:
-    """A Client on the partner-integration role, assumed with the integrator's keys via the gateway's STS."""
-    integrator = gw.credentials_for("integrator")
-    role = gw.config.role("partner-integration")
-    assert role is not None
-    api = gw.config.apis[0]
-    provider = Recording(
-        assume_role(
-            role.arn,
-            source=static(integrator.access_key, integrator.secret_key),
-            external_id=EXTERNAL_ID,
-            sts_endpoint_url=gw.sts_url,
-            region=api.region,
-        ),
-        exposure,
-    )
-    client = Client(gw.api_url(), credentials=provider, region=api.region, **options)  # type: ignore[arg-type]
-    exposure.shown("repr(client)", repr(client))
-    exposure.shown("repr(credentials)", repr(provider.get()))
-    exposure.shown("describe()", json.dumps(provider.describe(), default=str))
-    return client, provider
-
-
 @pytest.mark.parametrize("gateway", [LOAD], indirect=True)
 def test_threads_share_one_client_across_credential_refreshes(
     gateway: Gateway, exposure: Exposure, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client, provider = _partner_client(gateway, exposure)
+    client, provider = partner_client(gateway, exposure)
     with client:
         result = hammer(client, "/products", threads=LOAD.threads, calls=LOAD.calls)
 
@@ -102,8 +77,9 @@ def test_a_client_clock_ten_minutes_off_is_corrected(
     gateway: Gateway, skew_minutes: int, exposure: Exposure, caplog: pytest.LogCaptureFixture
 ) -> None:
     skew = dt.timedelta(minutes=skew_minutes)
-    skewed_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc) + skew  # noqa: E731
-    client, _provider = _partner_client(gateway, exposure, clock=skewed_clock)
+    client, _provider = partner_client(
+        gateway, exposure, clock=lambda: dt.datetime.now(dt.timezone.utc) + skew
+    )
     with client:
         result = hammer(client, "/products", threads=SKEWED.threads, calls=SKEWED.calls)
 

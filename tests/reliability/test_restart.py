@@ -12,14 +12,13 @@ import threading
 import time
 
 import pytest
-from conftest import EXTERNAL_ID
-from reliability_support import Exposure, Recording, connection_retries, full_size, hammer, sts_calls
+from reliability_support import Exposure, connection_retries, full_size, hammer, partner_client, sts_calls
 
-from apiclient.credentials import assume_role, static
 from apiclient.gateway import Gateway, GatewayConfig
-from apiclient.session import Backoff, Client
+from apiclient.session import Backoff
 
-pytestmark = pytest.mark.reliability
+# The full sizes take minutes on 2 shared cores: more than the suite's default 180-second timeout.
+pytestmark = [pytest.mark.reliability, pytest.mark.timeout(900 if full_size() else 180)]
 
 THREADS, CALLS = (16, 500) if full_size() else (8, 100)
 DOWNTIME = 0.2  # seconds between the old gateway's stop and the new one's start
@@ -40,27 +39,8 @@ def test_retries_carry_calls_across_a_gateway_restart(
     first = Gateway(config).start()
     restarted: list[Gateway] = []
     try:
-        integrator = first.credentials_for("integrator")
-        role = config.role("partner-integration")
-        assert role is not None
-        provider = Recording(
-            assume_role(
-                role.arn,
-                source=static(integrator.access_key, integrator.secret_key),
-                external_id=EXTERNAL_ID,
-                sts_endpoint_url=first.sts_url,
-                region=config.apis[0].region,
-            ),
-            exposure,
-        )
         # Enough attempts, and waits long enough in sum, to outlast the downtime.
-        client = Client(
-            first.api_url(),
-            credentials=provider,
-            region=config.apis[0].region,
-            retries=8,
-            backoff=Backoff(base=0.1, cap=1.0),
-        )
+        client, _provider = partner_client(first, exposure, retries=8, backoff=Backoff(base=0.1, cap=1.0))
         restarter = threading.Thread(target=_restart_when_busy, args=(first, config, restarted))
         restarter.start()
         with client:

@@ -18,6 +18,7 @@ from apiclient.gateway import sample_config
 
 _exposure = Exposure()
 _leaks: list[str] = []
+_scanned: set[tuple[str, str]] = set()  # a later phase's report repeats the earlier phases' sections
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -26,7 +27,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     for name, text in report.sections:
-        _exposure.texts.append((f"{report.nodeid} [{name}]", text))
+        if (report.nodeid, name) not in _scanned:
+            _scanned.add((report.nodeid, name))
+            _exposure.texts.append((f"{report.nodeid} [{name}]", text))
     _leaks.extend(_exposure.leaks([]))
     _exposure.texts.clear()
 

@@ -255,3 +255,19 @@ def test_signing_imports_no_botocore() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("headers", "named"),
+    [({"X-Name": "€"}, "X-Name"), ({"é": "x"}, "é"), ({"X-Emoji": "ok \U0001f600"}, "X-Emoji")],
+)
+def test_headers_http_cannot_send_are_refused_by_name(headers: dict[str, str], named: str) -> None:
+    # http.client sends names as ASCII and values as Latin-1; anything else would escape as a
+    # UnicodeEncodeError from deep inside the transport (found by tests/reliability fuzzing).
+    with pytest.raises(SigningError, match=repr(named).replace("\\", "\\\\")):
+        sigv4.sign_request("GET", URL, headers, None, **SIGNING)
+
+
+def test_latin1_header_values_are_signed_as_sent() -> None:
+    headers = sigv4.sign_request("GET", URL, {"X-Name": "café"}, None, **SIGNING)
+    assert headers["Authorization"].startswith("AWS4-HMAC-SHA256 ")
