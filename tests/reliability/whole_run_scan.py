@@ -1,6 +1,6 @@
-"""An opt-in pytest plugin: scan what every test of a run logged and printed for the test secrets.
+"""A pytest plugin, on for every run: scan what every test of a run logged and printed for the test secrets.
 
-    PYTHONPATH=tests/reliability python3 -m pytest -p whole_run_scan -o log_level=DEBUG
+    Enabled for every run by pyproject.toml (addopts "-p whole_run_scan", log_level DEBUG).
 
 pytest already keeps each test's captured log, stdout and stderr on its report, so the scan costs one
 substring search per secret over text that exists anyway; ``-o log_level=DEBUG`` makes the captured
