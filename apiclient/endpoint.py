@@ -192,7 +192,8 @@ def parse_url(url: str, *, region: str | None = None, service: str | None = None
     if chosen_region is None:
         where = "a loopback URL" if kind == "local" else "a custom domain"
         raise EndpointError(
-            f"cannot tell the AWS region of {url!r} ({where}); pass region= (e.g. region='us-east-1')"
+            f"cannot tell the AWS region of {url!r} ({where}); pass region= "
+            "(e.g. region='us-east-1'; --region on the command line)"
         )
     if kind in _STAGED_KINDS:
         stage, path = _stage_and_rest(parts.path)

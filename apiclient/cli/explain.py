@@ -80,6 +80,17 @@ def _who_can_text(answer: WhoCan) -> str:
     return "\n".join(lines)
 
 
+def _iso_time(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A usage error (exit 2) for a time that is not ISO 8601, before any policy is read."""
+    if value is not None:
+        try:
+            _dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            example = "2026-11-22T12:00:00Z"
+            raise click.BadParameter(f"{value!r} is not an ISO 8601 time (e.g. {example})") from None
+    return value
+
+
 @click.command()
 @click.argument("target", metavar="URL_OR_ARN")
 @click.option(
@@ -107,7 +118,9 @@ def _who_can_text(answer: WhoCan) -> str:
 @click.option(
     "--endpoint-type", type=click.Choice(["REGIONAL", "PRIVATE"]), default="REGIONAL", show_default=True
 )
-@click.option("--time", "current_time", help="Evaluate at this ISO 8601 time (default: now).")
+@click.option(
+    "--time", "current_time", callback=_iso_time, help="Evaluate at this ISO 8601 time (default: now)."
+)
 @click.option("--who-can", nargs=2, metavar="METHOD PATH", help="List who may call METHOD PATH instead.")
 @common_options
 @pass_cli_context

@@ -232,3 +232,11 @@ def test_context_pairs() -> None:
     result = CliRunner().invoke(cli, ["explain", f"{API}/prod/GET/x", "--context", "novalue"])
     assert result.exit_code == ExitCode.USAGE
     assert "novalue" in result.stderr
+
+
+def test_a_time_that_is_not_iso_8601_is_a_usage_error() -> None:
+    arn = "arn:aws:execute-api:us-west-2:222222222222:a1b2c3d4e5/prod/GET/products"
+    result = CliRunner().invoke(cli, ["explain", "--time", "yesterday", "--method", "GET", arn])
+    assert result.exit_code == ExitCode.USAGE
+    assert "not an ISO 8601 time" in result.output
+    assert "Traceback" not in result.output
