@@ -79,6 +79,7 @@ _DROP = {
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+_UNRESERVED_AND_DELIMITERS = _UNRESERVED + b"=&"
 _PATH_SAFE = _UNRESERVED + b"/"
 _HEADER_SPACE = " \t\r\n"
 _SPACE_RUN = re.compile(r"[ \t\r\n]+")
@@ -204,11 +205,16 @@ def canonical_query(query: str) -> str:
     """Each key and value decoded and re-encoded per RFC 3986, sorted by key, then value."""
     if not query:
         return ""
+    # One check over the whole query: only unreserved characters and delimiters means every
+    # key is canonical already, and so is every value without a second "=" (the hot path).
+    simple = not query.encode().rstrip(_UNRESERVED_AND_DELIMITERS)
     pairs = []
     for piece in query.split("&"):
         if piece:
             key, _, value = piece.partition("=")
-            pairs.append((_canonical_query_part(key), _canonical_query_part(value)))
+            if not simple or "=" in value:
+                key, value = _canonical_query_part(key), _canonical_query_part(value)
+            pairs.append((key, value))
     pairs.sort()
     return "&".join([f"{key}={value}" for key, value in pairs])
 

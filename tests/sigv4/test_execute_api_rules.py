@@ -46,6 +46,10 @@ CASES = [
     (f"{HOST}/prod?b=&a&=c", "/prod", "=c&a=&b="),
     (f"{HOST}/prod?a=2&a=10&a=1&B=0", "/prod", "B=0&a=1&a=10&a=2"),
     (f"{HOST}/prod?%E1%88%B4=%C3%A9&~x=y", "/prod", "%E1%88%B4=%C3%A9&~x=y"),
+    # The all-unreserved fast path: pairs sort by key then value ("a" before "a-b"), and a raw "="
+    # inside a value is still encoded.
+    (f"{HOST}/prod?a-b=1&a=2", "/prod", "a=2&a-b=1"),
+    (f"{HOST}/prod?a=1==2&a=1", "/prod", "a=1&a=1%3D%3D2"),
 ]
 
 
