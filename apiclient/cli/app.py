@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ def _enable_debug_logging(ctx: click.Context) -> None:
     if any(isinstance(h, _DebugHandler) for h in logger.handlers):
         return
     # The stream is looked up now, not at import, so that CliRunner's captured stderr receives it.
-    handler = _DebugHandler(click.get_text_stream("stderr"))
+    handler = _DebugHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     previous_level = logger.level
     logger.addHandler(handler)

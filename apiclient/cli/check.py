@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 import threading
 import time
 from typing import Any
@@ -111,7 +112,7 @@ def check(
         region=matrix.region or state.region,
     )
     judge = offline_judge(matrix) if offline else online_judge(matrix)
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr  # CliRunner swaps sys.stderr, so tests see it too
     lock = threading.Lock()
     started = time.monotonic()
     # The bar is drawn only on a terminal, so CI logs and pipes stay clean.

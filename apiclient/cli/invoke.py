@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import click
@@ -130,7 +131,7 @@ def invoke(
     endpoint = parse_url(url, region=options.region, service=service)  # reported before credentials
     parsed = parse_items(items)
     header_pairs = [parse_header(h) for h in headers] + parsed.headers
-    body = read_body(data, parsed.json_fields, click.get_binary_stream("stdin"))
+    body = read_body(data, parsed.json_fields, sys.stdin.buffer)
     if body.content_type and not any(name.lower() == "content-type" for name, _ in header_pairs):
         header_pairs.append(("Content-Type", body.content_type))
     resource_policy = read_policy_file(policy_file) if policy_file else None
