@@ -121,7 +121,9 @@ def test_same_signature_as_botocore(
 @given(
     method=methods,
     host=st.sampled_from(HOSTS),
-    path=wire_paths(),
+    # AWS4Auth splits the path with urlparse, which drops RFC 2396 ";params" (a raw ";" ends the
+    # path for it): a known AWS4Auth error, not an oracle for such paths. botocore covers them above.
+    path=wire_paths().filter(lambda p: ";" not in p),
     query=wire_queries(),
     headers=st.dictionaries(
         header_names.map(str.lower),

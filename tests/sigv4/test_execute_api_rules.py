@@ -29,6 +29,7 @@ SIGNING: dict[str, Any] = {
 CASES = [
     (f"{HOST}/prod/a%20b", "/prod/a%2520b", ""),
     (f"{HOST}/prod/$price", "/prod/%24price", ""),
+    (f"{HOST}/prod/a;b", "/prod/a%3Bb", ""),  # a raw ";" is path, not RFC 2396 parameters
     (f"{HOST}/prod/%24price", "/prod/%2524price", ""),
     (f"{HOST}/prod/a%2Fb/c", "/prod/a%252Fb/c", ""),
     (f"{HOST}/prod/a/./b/../c", "/prod/a/c", ""),
