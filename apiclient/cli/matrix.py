@@ -35,12 +35,12 @@ Every problem raises ``ConfigError`` whose ``path`` names the field (``requests[
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from apiclient._documents import read_document
 from apiclient.diagnostics.model import CAUSES
 from apiclient.errors import ConfigError
 
@@ -356,24 +356,6 @@ def _requests(value: object, identities: Mapping[str, IdentitySpec]) -> tuple[Ca
     return tuple(cases)
 
 
-def _read(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
-    if path.suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ConfigError(f"{path} is not valid JSON: {error}") from None
-    import yaml  # noqa: PLC0415  (lazily: only check reads YAML, other commands skip its import)
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path} is not valid YAML: {' '.join(str(error).split())}") from None
-
-
 def load_matrix(path: str | Path) -> Matrix:
     """Read and validate a matrix file; relative file names inside it are relative to it.
 
@@ -382,7 +364,7 @@ def load_matrix(path: str | Path) -> Matrix:
     """
     file = Path(path)
     base_dir = file.parent
-    data = _mapping(_read(file), "", _TOP_FIELDS)
+    data = _mapping(read_document(file), "", _TOP_FIELDS)
     raw_identities = data.get("identities")
     if not isinstance(raw_identities, Mapping) or not raw_identities:
         raise ConfigError("must map identity names to identities", "identities")

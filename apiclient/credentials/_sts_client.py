@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from apiclient.credentials._botocore_logs import guard_botocore_logs
+from apiclient._botocore_logs import guard_botocore_logs
 from apiclient.credentials._model import Credentials
 from apiclient.errors import CredentialsError
 

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from apiclient.credentials._botocore_logs import guard_botocore_logs
+from apiclient._botocore_logs import guard_botocore_logs
 from apiclient.credentials._describe import public_fields
 from apiclient.credentials._model import Credentials
 from apiclient.errors import CredentialsError

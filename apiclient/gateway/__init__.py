@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from apiclient._botocore_logs import guard_botocore_logs
 from apiclient.credentials._model import Credentials
 from apiclient.errors import ConfigError
 from apiclient.gateway.app import GatewayApp
@@ -95,10 +96,12 @@ class Gateway:
         return Credentials(session.access_key_id, session.secret_access_key, session.token, session.expiry)
 
     def start(self) -> Gateway:
+        guard_botocore_logs()  # botocore's verifier logs canonical requests with the token at DEBUG
         self._server.start()
         return self
 
     def serve_forever(self) -> None:
+        guard_botocore_logs()
         self._server.serve_forever()
 
     def stop(self) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from apiclient._documents import read_document
 from apiclient.errors import ConfigError, PolicyError
 from apiclient.policy import parse_policy
 
@@ -185,22 +186,7 @@ def sample_config() -> GatewayConfig:
 
 
 def _read(path: Path) -> Mapping[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    if path.suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path} is not valid JSON: {exc}") from None
-    else:
-        import yaml  # noqa: PLC0415 - lazy: only YAML files need it (pyproject: "imported lazily")
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+    data = read_document(path)
     if not isinstance(data, Mapping):
         raise ConfigError(f"{path} must hold a mapping at the top level")
     return data

@@ -4,7 +4,8 @@ botocore logs raw STS responses (``botocore.parsers``: "Response body",
 including ``SecretAccessKey`` and ``SessionToken``), request parameters
 (``botocore.endpoint``: ``WebIdentityToken``, ``TokenCode``) and canonical
 requests (``botocore.auth``: ``x-amz-security-token``). apiclient's rule is that
-no secret reaches a log, so the providers that call botocore install this
+no secret reaches a log, so everything of apiclient that calls botocore (the
+providers, the diagnostics' look-ups, the local gateway's verifier) installs this
 filter on those loggers first.
 """
 
