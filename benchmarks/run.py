@@ -152,19 +152,25 @@ def policy_rows(result: dict[str, Any]) -> list[Row]:
 
 
 def gateway_rows(result: dict[str, Any]) -> list[Row]:
-    """bench_gateway.py: verified requests per second with keep-alive; goal >= 300/s (issue 4)."""
+    """bench_gateway.py: verified requests per second with keep-alive; goal >= 300/s (issue 4).
+
+    One client thread measures a round trip (its own signing plus the gateway's work, in turn); the
+    throughput goal is judged with two, which keep the gateway busy while each signs its next call.
+    """
     rate = result["requests_per_second"]
-    met = rate >= 300 and result["failures"] == 0
+    clients = result["clients"]
     cpu_ms = result["server_cpu_ms"]
-    return [
-        Row(
-            f"gateway: verified requests/s, {result['clients']} client(s)",
-            f"{rate:.0f}/s",
-            goal=">= 300/s",
-            met=met,
-        ),
-        Row("gateway: server CPU per request (capacity per core)", f"{_ms(cpu_ms)} ({1000 / cpu_ms:.0f}/s)"),
-    ]
+    if clients == 1:
+        return [
+            Row("gateway: requests/s, 1 client (round-trip bound)", f"{rate:.0f}/s"),
+            Row(
+                "gateway: server CPU per request (capacity per core)",
+                f"{_ms(cpu_ms)} ({1000 / cpu_ms:.0f}/s)",
+            ),
+        ]
+    met = rate >= 300 and result["failures"] == 0
+    label = f"gateway: verified requests/s, {clients} clients"
+    return [Row(label, f"{rate:.0f}/s", goal=">= 300/s", met=met)]
 
 
 @dataclass(frozen=True)
@@ -188,6 +194,8 @@ BENCHMARKS = (
               ["--threads", "32", "--seconds", "4", "--lifetime", "2"], refresh_rows),
     Benchmark("bench_policy.py", ["--repeat", "50"], ["--repeat", "10"], policy_rows),
     Benchmark("bench_gateway.py", ["--requests", "2000"], ["--requests", "500"], gateway_rows, ()),
+    Benchmark("bench_gateway.py", ["--requests", "2000", "--clients", "2"],
+              ["--requests", "500", "--clients", "2"], gateway_rows, ()),
 )  # fmt: skip
 
 
