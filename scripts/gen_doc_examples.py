@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -28,12 +29,14 @@ from apiclient import AccessDenied, Client, Credentials, Diagnosis, SigV4Auth, d
 from apiclient import gateway as gateway_package
 from apiclient.cli.app import cli
 from apiclient.diagnostics import CAUSES
+from apiclient.diagnostics.diagnose import DiagnoseOptions
 from apiclient.gateway import Gateway, running
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 REGION = "us-west-2"
 API_ARN = "arn:aws:execute-api:us-west-2:222222222222:a1b2c3d4e5"
 SAMPLE = Path(gateway_package.__file__).parent / "samples" / "walkthrough.yaml"
+_GATEWAY_URL = re.compile(r"^http://127\.0\.0\.1:\d+/\S*$")
 VPCE_URL = "http://vpce-0123456789abcdef0-abcdefgh.execute-api.us-west-2.vpce.amazonaws.com/prod"
 
 # Responses the gateway cannot produce by itself (authorizers, WAF), as API Gateway sends them
@@ -142,17 +145,18 @@ def _read_only_post(gw: Gateway) -> Diagnosis:
 
 
 def _read_only_post_evaluated(gw: Gateway) -> Diagnosis:
-    config = gw.config
-    reader = next(user for user in config.users if user.name == "reader")
-    response = _client(gw, _reader(gw), raise_for_access_denied=False).post("/products", json={"name": "pen"})
-    return diagnose(
-        response,
-        resource_policy=config.apis[0].resource_policy,
-        identity_policies=reader.policies,
-        identity={"Arn": reader.arn, "Account": reader.account},
-        api_owner_account=config.apis[0].account,
-        source_ip="127.0.0.1",
-    )
+    api = gw.config.apis[0]
+    reader = next(user for user in gw.config.users if user.name == "reader")
+    options: DiagnoseOptions = {
+        "resource_policy": api.resource_policy,
+        "identity_policies": reader.policies,
+        "identify": True,  # ask STS who signed
+        "sts_endpoint_url": gw.sts_url,
+        "api_owner_account": api.account,
+        "source_ip": "127.0.0.1",
+    }
+    client = _client(gw, _reader(gw), diagnose_options=options)
+    return _refusal(lambda: client.post("/products", json={"name": "pen"}))
 
 
 def _no_api_key(gw: Gateway) -> Diagnosis:
@@ -171,13 +175,13 @@ def _replayed(name: str) -> Callable[[Gateway], Diagnosis]:
 
 
 def _api_key_required(gw: Gateway) -> Diagnosis:
-    response = _admin(gw, raise_for_access_denied=False).get("/reports")
-    return diagnose(response, api_key_required=True)
+    admin = _admin(gw, diagnose_options={"api_key_required": True})
+    return _refusal(lambda: admin.get("/reports"))
 
 
 def _waf(gw: Gateway) -> Diagnosis:
-    response = _admin(gw, raise_for_access_denied=False).get("/replay/waf")
-    return diagnose(response, api_key_required=False)
+    admin = _admin(gw, diagnose_options={"api_key_required": False})
+    return _refusal(lambda: admin.get("/replay/waf"))
 
 
 def _through_vpc_endpoint(gw: Gateway) -> Diagnosis:
@@ -255,8 +259,9 @@ SCENARIOS = (
     ),
     Scenario(
         "The same refusal, evaluated with the policies",
-        "`diagnose(response, resource_policy=..., identity_policies=..., identity=...)`: the policy engine"
-        " names the statements and the smallest fix.",
+        '`Client(..., diagnose_options={"resource_policy": ..., "identity_policies": ...,'
+        ' "identify": True, ...})`: STS names the caller, the policy engine the statements and the'
+        " smallest fix.",
         _read_only_post_evaluated,
     ),
     Scenario(
@@ -266,13 +271,13 @@ SCENARIOS = (
     ),
     Scenario(
         "The same refusal, knowing the method needs a key",
-        "`diagnose(response, api_key_required=True)` on the response above.",
+        '`Client(..., diagnose_options={"api_key_required": True})`, the same call.',
         _api_key_required,
     ),
     Scenario(
         "Forbidden, no API key needed, public host",
-        "An empty `ForbiddenException` 403 (how WAF blocks look), then"
-        " `diagnose(response, api_key_required=False)`.",
+        "An empty `ForbiddenException` 403 (how WAF blocks look), with"
+        ' `diagnose_options={"api_key_required": False}`.',
         _waf,
     ),
     Scenario(
@@ -389,22 +394,11 @@ requests:
 """
 
 
-def _cli(args: list[str]) -> str:
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    return f"$ apiclient {' '.join(_display(args))}\n{result.output}(exit code {result.exit_code})\n"
-
-
-def _display(args: list[str]) -> list[str]:
-    """The command as a reader types it: files by name, the gateway's URL as $API_URL."""
-    shown = []
-    for arg in args:
-        if arg.startswith("/"):
-            shown.append(Path(arg).name)
-        elif arg.startswith("http://127.0.0.1:"):
-            shown.append("$API_URL")
-        else:
-            shown.append(arg)
-    return shown
+def _cli(args: list[str | Path]) -> str:
+    """Run ``apiclient ARGS`` and show it as a reader types it: files by name, the gateway as $API_URL."""
+    result = CliRunner().invoke(cli, [str(arg) for arg in args], catch_exceptions=False)
+    shown = [arg.name if isinstance(arg, Path) else _GATEWAY_URL.sub("$API_URL", arg) for arg in args]
+    return f"$ apiclient {' '.join(shown)}\n{result.output}(exit code {result.exit_code})\n"
 
 
 def snippets(gw: Gateway, directory: Path) -> dict[str, str]:
@@ -419,7 +413,7 @@ def snippets(gw: Gateway, directory: Path) -> dict[str, str]:
     }
     for name, text in files.items():
         (directory / name).write_text(text, encoding="utf-8")
-    policy, identity, matrix = (str(directory / name) for name in files)
+    policy, identity, matrix = (directory / name for name in files)
     files["explain.txt"] = _cli(
         [
             "explain", f"{API_ARN}/prod/POST/products", "--resource-policy", policy,

@@ -10,6 +10,7 @@ from apiclient.credentials._role_session import RoleSessionProvider, role_params
 from apiclient.credentials._sts_client import sts_client, tag_list
 from apiclient.credentials.chain import default
 from apiclient.credentials.refresh import Clock, utc_now
+from apiclient.credentials.static import StaticProvider
 from apiclient.errors import CredentialsError
 
 __all__ = ["AssumeRoleProvider", "TokenCode", "assume_role"]
@@ -94,7 +95,7 @@ class AssumeRoleProvider(RoleSessionProvider):
 def assume_role(
     role_arn: str,
     *,
-    source: CredentialProvider | None = None,
+    source: Credentials | CredentialProvider | None = None,
     external_id: str | None = None,
     session_name: str | None = None,
     duration_seconds: int = 3600,
@@ -110,8 +111,8 @@ def assume_role(
     """Credentials for ``role_arn``, assumed with STS on first use and refreshed before expiry.
 
     Args:
-        source: provider of the credentials that call STS (default: ``default()``);
-            another ``assume_role`` provider chains roles.
+        source: the credentials that call STS, a ``Credentials`` snapshot or a provider
+            (default: ``default()``); another ``assume_role`` provider chains roles.
         session_name: defaults to ``apiclient-<user>-<epoch>``.
         token_code: the MFA code for ``mfa_serial``, or a callable asking for
             one; a plain code works for the first call only.
@@ -135,7 +136,7 @@ def assume_role(
         params["SourceIdentity"] = source_identity
     return AssumeRoleProvider(
         role_arn,
-        source=source,
+        source=StaticProvider(source) if isinstance(source, Credentials) else source,
         params=params,
         token_code=token_code,
         sts_endpoint_url=sts_endpoint_url,

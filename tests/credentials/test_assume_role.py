@@ -134,6 +134,13 @@ def test_role_chaining_signs_the_second_call_with_the_first_roles_credentials(
     assert info["source_credentials"]["principal"] == "arn:aws:sts::111111111111:assumed-role/RoleA/hop-a"
 
 
+def test_a_credentials_snapshot_is_accepted_as_source(sts: RecordingProxy, source: StaticProvider) -> None:
+    snapshot = source.get()
+    provider = assume_role(ROLE_A, source=snapshot, session_name="from-a-snapshot", sts_endpoint_url=sts.url)
+    assert provider.get().token is not None
+    assert provider.describe()["source_credentials"]["access_key"] == source.get().access_key
+
+
 def test_default_session_name_is_traceable_and_accepted_by_sts(
     sts: RecordingProxy, source: StaticProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
