@@ -94,7 +94,8 @@ class IdentityStore:
         )
         now = dt.datetime.now(dt.timezone.utc)
         key = SigningKey(
-            access_key_id="ASIA" + _random(string.ascii_uppercase + string.digits, 16),
+            # 20 characters like AWS's, and visibly fake wherever one is pasted (docs, logs, issues).
+            access_key_id="ASIAEXAMPLE" + _random(string.ascii_uppercase + string.digits, 9),
             secret_access_key=_random(string.ascii_letters + string.digits + "+/", 40),
             principal=principal,
             token=secrets.token_urlsafe(96),
