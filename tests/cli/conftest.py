@@ -10,29 +10,7 @@ from click.testing import CliRunner, Result
 
 from apiclient.cli import cli
 from apiclient.credentials._model import Credentials
-
-
-@pytest.fixture
-def isolated_env(tmp_path: Path) -> dict[str, str | None]:
-    """An environment with no AWS configuration at all: no files, no IMDS, no variables."""
-    return {
-        "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI": None,
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": None,
-        "AWS_WEB_IDENTITY_TOKEN_FILE": None,
-        "AWS_PROFILE": None,
-        "AWS_DEFAULT_PROFILE": None,
-        "AWS_REGION": None,
-        "AWS_DEFAULT_REGION": None,
-        "AWS_ACCESS_KEY_ID": None,
-        "AWS_SECRET_ACCESS_KEY": None,
-        "AWS_SESSION_TOKEN": None,
-        "AWS_ENDPOINT_URL_STS": None,
-        "APICLIENT_OUTPUT": None,
-        "APICLIENT_API_KEY": None,
-    }
+from apiclient.gateway import Gateway
 
 
 @pytest.fixture
@@ -69,3 +47,17 @@ def secrets_of() -> Callable[[Credentials], list[str]]:
         return [s for s in (credentials.secret_key, credentials.token) if s]
 
     return secrets
+
+
+@pytest.fixture
+def tester_profile(apiclient_gateway: Gateway, tmp_path: Path) -> Path:
+    """A shared credentials file holding Team A's tester (the sample gateway) as profile ``tester``."""
+    tester = next(u for u in apiclient_gateway.config.users if u.name == "team-a-tester")
+    key = tester.access_keys[0]
+    path = tmp_path / "credentials"
+    path.write_text(
+        f"[tester]\naws_access_key_id = {key.access_key_id}\n"
+        f"aws_secret_access_key = {key.secret_access_key}\n",
+        encoding="utf-8",
+    )
+    return path

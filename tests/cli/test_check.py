@@ -210,13 +210,8 @@ def test_unreachable_cells_are_junit_errors(run_cli: RunCli, tmp_path: Path) -> 
 
 
 def test_url_override_and_profile_identities(
-    run_cli: RunCli, apiclient_gateway: Gateway, tmp_path: Path
+    run_cli: RunCli, apiclient_gateway: Gateway, tester_profile: Path, tmp_path: Path
 ) -> None:
-    tester = next(u for u in apiclient_gateway.config.users if u.name == "team-a-tester")
-    key = tester.access_keys[0]
-    credentials_file = tmp_path / "credentials"
-    profile = f"aws_access_key_id = {key.access_key_id}\naws_secret_access_key = {key.secret_access_key}\n"
-    credentials_file.write_text(f"[tester]\n{profile}", encoding="utf-8")
     data = {
         "url": "https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/prod",  # the real stage
         "identities": {"tester": {"profile": "tester"}},
@@ -233,6 +228,6 @@ def test_url_override_and_profile_identities(
         "--url",
         apiclient_gateway.api_url(),
     )
-    result = run_cli(*args, env={"AWS_SHARED_CREDENTIALS_FILE": str(credentials_file)})
+    result = run_cli(*args, env={"AWS_SHARED_CREDENTIALS_FILE": str(tester_profile)})
     assert result.exit_code == ExitCode.OK, result.output
     assert "2/2 expectations met" in result.stdout

@@ -120,15 +120,11 @@ def test_mfa_serial_prompts_for_the_code(
 
 
 def test_profile_and_region_come_from_the_environment(
-    run_cli: RunCli, apiclient_gateway: Gateway, tmp_path: Path
+    run_cli: RunCli, apiclient_gateway: Gateway, tester_profile: Path
 ) -> None:
     tester = next(u for u in apiclient_gateway.config.users if u.name == "team-a-tester")
-    key = tester.access_keys[0]
-    credentials_file = tmp_path / "credentials"
-    profile = f"aws_access_key_id = {key.access_key_id}\naws_secret_access_key = {key.secret_access_key}\n"
-    credentials_file.write_text(f"[tester]\n{profile}", encoding="utf-8")
     env = {
-        "AWS_SHARED_CREDENTIALS_FILE": str(credentials_file),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tester_profile),
         "AWS_PROFILE": "tester",
         "AWS_DEFAULT_REGION": "eu-west-1",
     }

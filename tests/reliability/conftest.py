@@ -54,25 +54,3 @@ def exposure(
     leaks = ledger.leaks(records)
     scan_totals.add(ledger, records, leaks)
     assert not leaks, "secrets seen:\n" + "\n".join(leaks)
-
-
-@pytest.fixture
-def cli_environment(tmp_path: Path) -> dict[str, str | None]:
-    """No AWS configuration besides what a test passes: no files, no IMDS, no inherited keys."""
-    return {
-        "AWS_CONFIG_FILE": str(tmp_path / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_PROFILE": None,
-        "AWS_REGION": None,
-        "AWS_DEFAULT_REGION": None,
-        "AWS_ACCESS_KEY_ID": None,
-        "AWS_SECRET_ACCESS_KEY": None,
-        "AWS_SESSION_TOKEN": None,
-        "AWS_ENDPOINT_URL_STS": None,
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI": None,
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": None,
-        "AWS_WEB_IDENTITY_TOKEN_FILE": None,
-        "APICLIENT_OUTPUT": None,
-        "APICLIENT_API_KEY": None,
-    }

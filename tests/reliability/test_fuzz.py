@@ -218,11 +218,11 @@ def test_explain_with_fuzzed_arguments_exits_with_a_documented_code(
     options: list[tuple[str, ...]],
     resource_policy: Path,
     exposure: Exposure,
-    cli_environment: dict[str, str | None],
+    isolated_env: dict[str, str | None],
 ) -> None:
     args = ["explain", target, "--resource-policy", str(resource_policy)]
     args += [arg for option in options for arg in option]
-    result = run_cli(exposure, cli_environment, *args)
+    result = run_cli(exposure, isolated_env, *args)
     event(f"exit {result.exit_code}")  # --hypothesis-show-statistics: how deep the examples reached
     assert result.exit_code in DOCUMENTED_EXITS, result.output
     assert "Traceback" not in result.output + result.stderr
@@ -242,11 +242,11 @@ def test_invoke_with_fuzzed_arguments_exits_with_a_documented_code(
     flags: list[str],
     gateway: Gateway,
     exposure: Exposure,
-    cli_environment: dict[str, str | None],
+    isolated_env: dict[str, str | None],
 ) -> None:
     reader = gateway.credentials_for("reader")
     environment = {
-        **cli_environment,
+        **isolated_env,
         "AWS_ACCESS_KEY_ID": reader.access_key,
         "AWS_SECRET_ACCESS_KEY": reader.secret_key,
     }
@@ -264,11 +264,11 @@ def test_invoke_with_fuzzed_arguments_exits_with_a_documented_code(
 
 @pytest.mark.parametrize("item", ["\x80:", "é:x", "X-Name:€"])
 def test_invoke_refuses_a_header_http_cannot_send(
-    item: str, gateway: Gateway, exposure: Exposure, cli_environment: dict[str, str | None]
+    item: str, gateway: Gateway, exposure: Exposure, isolated_env: dict[str, str | None]
 ) -> None:
     reader = gateway.credentials_for("reader")
     environment = {
-        **cli_environment,
+        **isolated_env,
         "AWS_ACCESS_KEY_ID": reader.access_key,
         "AWS_SECRET_ACCESS_KEY": reader.secret_key,
     }

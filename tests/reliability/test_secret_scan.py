@@ -75,21 +75,19 @@ def test_library_errors_and_reprs_carry_no_secret(gateway: Gateway, exposure: Ex
     exposure.shown_error("CredentialsError", not_assumed.value)
 
 
-def test_demo_json_output_carries_no_secret(
-    exposure: Exposure, cli_environment: dict[str, str | None]
-) -> None:
-    result = run_cli(exposure, cli_environment, "demo", "--output", "json")
+def test_demo_json_output_carries_no_secret(exposure: Exposure, isolated_env: dict[str, str | None]) -> None:
+    result = run_cli(exposure, isolated_env, "demo", "--output", "json")
     assert result.exit_code == ExitCode.OK, result.output
 
 
 def test_invoke_verbose_granted_and_refused_carries_no_secret(
-    gateway: Gateway, exposure: Exposure, cli_environment: dict[str, str | None]
+    gateway: Gateway, exposure: Exposure, isolated_env: dict[str, str | None]
 ) -> None:
     session = gateway.credentials_for("partner-integration")  # temporary: it has a session token
     exposure.know(session)
     products = gateway.api_url() + "/products"
     with_session = {
-        **cli_environment,
+        **isolated_env,
         "AWS_ACCESS_KEY_ID": session.access_key,
         "AWS_SECRET_ACCESS_KEY": session.secret_key,
         "AWS_SESSION_TOKEN": session.token,
@@ -104,13 +102,13 @@ def test_invoke_verbose_granted_and_refused_carries_no_secret(
 
 
 def test_invoke_through_an_assumed_role_carries_no_secret(
-    gateway: Gateway, exposure: Exposure, cli_environment: dict[str, str | None]
+    gateway: Gateway, exposure: Exposure, isolated_env: dict[str, str | None]
 ) -> None:
     integrator = gateway.credentials_for("integrator")
     role = gateway.config.role("partner-integration")
     assert role is not None
     with_keys = {
-        **cli_environment,
+        **isolated_env,
         "AWS_ACCESS_KEY_ID": integrator.access_key,
         "AWS_SECRET_ACCESS_KEY": integrator.secret_key,
     }
