@@ -2,21 +2,24 @@
 
 The public surface, re-exported here::
 
-    Client                  a signed, retrying, redirect-aware client for one API
+    Client                  a signed, retrying, redirect-aware client for one API (over requests)
+    AsyncClient             the same calls over httpx, for asyncio (the ``httpx`` extra)
     SigV4Auth               a ``requests`` auth that signs with Signature Version 4
+    Retry                   how many attempts, on which statuses and methods, with what backoff
     Credentials             a frozen snapshot of AWS credentials (providers: ``apiclient.credentials``)
+    CredentialProvider      what every credential source implements
     diagnose, Diagnosis     why a 401/403 happened and what to change
-    Endpoint, parse_url     what an API Gateway URL names (api id, region, stage, kind)
+    Endpoint, parse_url     what an API Gateway URL names (api id, region, stage, kind, API type)
 
-The exception tree is drawn in ``apiclient.errors``. ``apiclient.policy``,
-``apiclient.gateway`` and ``apiclient.cli`` are imported on demand, never here,
-so that a Lambda cold start pays only for what it uses.
+The exception tree is drawn in ``apiclient.errors``. Only the light names are imported
+eagerly; ``Client``, ``SigV4Auth`` (which load ``requests``), ``AsyncClient`` (``httpx``)
+and the diagnostics load on first use, so ``import apiclient.sigv4`` loads no HTTP library
+and a Lambda cold start pays only for what it uses.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from apiclient.auth import SigV4Auth
-from apiclient.credentials import Credentials
+from apiclient.credentials.base import CredentialProvider, Credentials
 from apiclient.endpoint import Endpoint, parse_url
 from apiclient.errors import (
     AccessDenied,
@@ -28,38 +31,59 @@ from apiclient.errors import (
     RedirectError,
     SigningError,
 )
-from apiclient.session import Client
 
 if TYPE_CHECKING:
-    from apiclient.diagnostics import Diagnosis, diagnose
+    from apiclient.auth import SigV4Auth
+    from apiclient.diagnostics import DiagnoseOptions, Diagnosis, diagnose
+    from apiclient.httpx import AsyncClient
+    from apiclient.retry import Retry
+    from apiclient.session import Client
 
-# Loaded on first use: diagnostics matter on a refusal, not on a Lambda cold start.
-_LAZY = {"Diagnosis": "apiclient.diagnostics", "diagnose": "apiclient.diagnostics"}
+# Loaded on first use: each costs an import that a cold start or a pure signer need not pay.
+_LAZY = {
+    "AsyncClient": "apiclient.httpx",
+    "Client": "apiclient.session",
+    "DiagnoseOptions": "apiclient.diagnostics",
+    "Diagnosis": "apiclient.diagnostics",
+    "Retry": "apiclient.retry",
+    "SigV4Auth": "apiclient.auth",
+    "diagnose": "apiclient.diagnostics",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib  # noqa: PLC0415
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'apiclient' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
 
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'apiclient' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AccessDenied",
     "ApiClientError",
+    "AsyncClient",
     "Client",
     "ConfigError",
+    "CredentialProvider",
     "Credentials",
     "CredentialsError",
+    "DiagnoseOptions",
     "Diagnosis",
     "Endpoint",
     "EndpointError",
     "PolicyError",
     "RedirectError",
+    "Retry",
     "SigV4Auth",
     "SigningError",
     "__version__",

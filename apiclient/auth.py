@@ -9,7 +9,7 @@ from functools import lru_cache
 import requests
 
 from apiclient import sigv4
-from apiclient.credentials._model import CredentialProvider, Credentials
+from apiclient.credentials.base import CredentialProvider, Credentials
 
 __all__ = ["SigV4Auth"]
 

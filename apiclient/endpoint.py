@@ -1,4 +1,8 @@
-"""What an API Gateway URL says: API ID, region, stage, service, partition; and request ARNs.
+"""The execute-api anatomy: what a URL names, the ARNs built from it, API types, authorizations.
+
+Everything the product knows about execute-api addresses lives here: URL -> ``Endpoint``,
+request and route ARNs built and parsed (partition-aware), an origin for redirect and
+signing decisions, the API types (REST, HTTP, WebSocket) and the method authorization names.
 
 Host shapes (API Gateway Developer Guide, "Invoking a REST API" and "Invoking a private API"):
 
@@ -8,18 +12,46 @@ Host shapes (API Gateway Developer Guide, "Invoking a REST API" and "Invoking a 
 - ``{url_id}.lambda-url.{region}.on.aws``: kind ``lambda-url``, service ``lambda``
 - a loopback host (127.0.0.0/8, ::1, localhost): kind ``local``, region required
 - anything else: kind ``custom-domain``, region required
+
+An HTTP API's ``$default`` stage has no path segment: ``stage="$default"`` says so, and its
+ARNs name the stage ``$default`` ("Control access to HTTP APIs with IAM authorization").
+A ``wss://`` URL is a WebSocket API, whose routes are authorized as ``{api_id}/{stage}/{route_key}``
+("Control access to WebSocket APIs with IAM authorization").
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
 from apiclient.errors import EndpointError
 
-__all__ = ["Endpoint", "is_loopback", "parse_url", "partition_for_region", "request_arn"]
+__all__ = [
+    "API_TYPES",
+    "AUTHORIZATIONS",
+    "DEFAULT_STAGE",
+    "ApiType",
+    "Endpoint",
+    "ExecuteApiArn",
+    "Origin",
+    "api_arn",
+    "is_loopback",
+    "origin",
+    "parse_arn",
+    "parse_url",
+    "partition_for_region",
+    "request_arn",
+    "route_arn",
+]
+
+ApiType = Literal["REST", "HTTP", "WEBSOCKET"]
+API_TYPES: tuple[ApiType, ...] = ("REST", "HTTP", "WEBSOCKET")
+# Method authorization types of REST APIs (the ``authorizationType`` of a Method resource).
+AUTHORIZATIONS = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
+# An HTTP API's default stage: served at the root of the host, named ``$default`` in ARNs.
+DEFAULT_STAGE = "$default"
 
 _REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d+")
 # Each partition's DNS suffix is botocore's endpoints.json "dnsSuffix".
@@ -47,14 +79,37 @@ _PARTITIONS = (
     ("eusc-", "aws-eusc"),
 )
 _STAGED_KINDS = frozenset({"execute-api", "private", "vpce"})
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+_WEBSOCKET_SCHEMES = frozenset({"ws", "wss"})
+_ARN = re.compile(
+    r"^arn:(?P<partition>[^:]+):execute-api:(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)$", re.DOTALL
+)
+
+Origin = tuple[str, str, int | None]
+
+
+def origin(url: str) -> Origin:
+    """(scheme, host, port) with the scheme's default port filled in (RFC 6454, section 4).
+
+    A URL with a malformed port has the port None, so that it never equals a signing origin.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return scheme, (parts.hostname or "").lower(), None
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
 
 
 class Endpoint(NamedTuple):
     """A parsed API URL.
 
     ``stage`` is the first path segment on execute-api hosts (None elsewhere, where a base path
-    mapping hides it); ``path`` is the rest of the path after the stage. ``base_url`` is
-    scheme, host, port and (when known) the stage: join a resource path to it.
+    mapping hides it), or ``$default`` when the caller said so; ``path`` is the rest of the path
+    after the stage. ``base_url`` is scheme, host, port and (when in the path) the stage: join a
+    resource path to it. ``api_type`` is ``WEBSOCKET`` for a ``wss://`` URL, ``HTTP`` for the
+    ``$default`` stage, and otherwise None: a URL cannot tell a REST API from an HTTP API.
     """
 
     api_id: str | None
@@ -69,6 +124,7 @@ class Endpoint(NamedTuple):
     port: int | None
     path: str
     vpce_id: str | None = None
+    api_type: ApiType | None = None
 
     @property
     def is_local(self) -> bool:
@@ -98,6 +154,12 @@ def partition_for_region(region: str) -> str:
     return next((partition for prefix, partition in _PARTITIONS if region.startswith(prefix)), "aws")
 
 
+def api_arn(*, partition: str, region: str, account: str, api_id: str) -> str:
+    """``arn:{partition}:execute-api:{region}:{account}:{api_id}``: what a resource policy's
+    ``execute-api:/`` expands to, and the prefix of every request ARN of the API."""
+    return f"arn:{partition}:execute-api:{region}:{account}:{api_id}"
+
+
 def request_arn(
     *, partition: str, region: str, account: str, api_id: str, stage: str, method: str, path: str
 ) -> str:
@@ -105,8 +167,61 @@ def request_arn(
 
     ``path`` is the resource path (a leading ``/`` is dropped), so the root gives ``.../GET/``.
     """
-    resource = f"{api_id}/{stage}/{method.upper()}/{path.lstrip('/')}"
-    return f"arn:{partition}:execute-api:{region}:{account}:{resource}"
+    api = api_arn(partition=partition, region=region, account=account, api_id=api_id)
+    return f"{api}/{stage}/{method.upper()}/{path.lstrip('/')}"
+
+
+def route_arn(*, partition: str, region: str, account: str, api_id: str, stage: str, route_key: str) -> str:
+    """A WebSocket route's ARN: ``arn:...:{api_id}/{stage}/{route_key}`` (``$connect``...)."""
+    api = api_arn(partition=partition, region=region, account=account, api_id=api_id)
+    return f"{api}/{stage}/{route_key}"
+
+
+class ExecuteApiArn(NamedTuple):
+    """An execute-api ARN taken apart; ``method`` and ``path`` are None for a route ARN or a
+    shorter resource (``{api_id}/{stage}``), ``path`` keeps its leading ``/``."""
+
+    partition: str
+    region: str
+    account: str
+    api_id: str
+    stage: str | None
+    method: str | None
+    path: str | None
+    resource: str
+
+    @property
+    def route_key(self) -> str | None:
+        """The WebSocket route key when the resource is ``{api_id}/{stage}/{route_key}``."""
+        return self.method if self.method is not None and self.path is None else None
+
+
+def parse_arn(arn: str) -> ExecuteApiArn:
+    """Take an execute-api ARN apart (the account may be masked, e.g. ``********``).
+
+    Raises:
+        EndpointError: ``arn`` is not an execute-api ARN.
+    """
+    found = _ARN.match(arn.strip()) if isinstance(arn, str) else None
+    if found is None:
+        raise EndpointError(
+            f"{arn!r} is not an execute-api ARN "
+            "(arn:PARTITION:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/PATH)"
+        )
+    resource = found["resource"]
+    api_id, _, rest = resource.partition("/")
+    stage, _, rest = rest.partition("/") if rest else (None, "", "")
+    method, slash, path = rest.partition("/") if rest else (None, "", "")
+    return ExecuteApiArn(
+        partition=found["partition"],
+        region=found["region"],
+        account=found["account"],
+        api_id=api_id,
+        stage=stage,
+        method=method or None,
+        path=f"/{path}" if slash else None,
+        resource=resource,
+    )
 
 
 def is_loopback(host: str) -> bool:
@@ -154,8 +269,10 @@ def _split(url: str) -> tuple[SplitResult, str, int | None]:
         raise EndpointError(f"{url!r} is not a valid URL: {error}") from None
     if not parts.scheme or "://" not in url:
         raise EndpointError(f"{url!r} has no scheme: write it as https://{url.lstrip('/')}")
-    if parts.scheme not in ("http", "https"):
-        raise EndpointError(f"{url!r} uses {parts.scheme!r}: only http and https URLs can be called")
+    if parts.scheme not in _DEFAULT_PORTS:
+        raise EndpointError(
+            f"{url!r} uses {parts.scheme!r}: only http, https and (WebSocket APIs) wss URLs can be called"
+        )
     host = parts.hostname
     if not host:
         raise EndpointError(f"{url!r} has no host")
@@ -179,12 +296,18 @@ def _origin(parts: SplitResult, host: str, port: int | None) -> str:
     return f"{parts.scheme}://{shown}" + (f":{port}" if port is not None else "")
 
 
-def parse_url(url: str, *, region: str | None = None, service: str | None = None) -> Endpoint:
+def parse_url(
+    url: str, *, region: str | None = None, service: str | None = None, stage: str | None = None
+) -> Endpoint:
     """Parse an API URL; ``region``/``service`` override what the host says.
 
+    ``stage="$default"`` says the URL has no stage segment (an HTTP API's default stage); any
+    other ``stage`` must be the URL's first path segment.
+
     Raises:
-        EndpointError: a URL that is malformed, or one whose region cannot be known
-            (a custom domain or a loopback host) when ``region`` is not given.
+        EndpointError: a URL that is malformed, one whose region cannot be known (a custom
+            domain or a loopback host) when ``region`` is not given, or a ``stage`` the URL
+            does not start with.
     """
     parts, host, port = _split(url)
     kind, api_id, vpce_id, host_region = _classify_host(host)
@@ -195,22 +318,36 @@ def parse_url(url: str, *, region: str | None = None, service: str | None = None
             f"cannot tell the AWS region of {url!r} ({where}); pass region= "
             "(e.g. region='us-east-1'; --region on the command line)"
         )
-    if kind in _STAGED_KINDS:
-        stage, path = _stage_and_rest(parts.path)
+    in_path = kind in _STAGED_KINDS or (stage is not None and stage != DEFAULT_STAGE)
+    if stage == DEFAULT_STAGE:
+        path_stage, path = None, parts.path or "/"
+    elif in_path:
+        path_stage, path = _stage_and_rest(parts.path)
+        if stage is not None and path_stage != stage:
+            raise EndpointError(
+                f"{url!r} does not start with the stage {stage!r}: give the stage's URL "
+                f"(or stage='$default' for an HTTP API's default stage)"
+            )
     else:
-        stage, path = None, parts.path or "/"
-    origin = _origin(parts, host, port)
+        path_stage, path = None, parts.path or "/"
+    api_type: ApiType | None = None
+    if parts.scheme in _WEBSOCKET_SCHEMES:
+        api_type = "WEBSOCKET"
+    elif stage == DEFAULT_STAGE:
+        api_type = "HTTP"
+    root = _origin(parts, host, port)
     return Endpoint(
         api_id=api_id,
         region=chosen_region,
-        stage=stage,
+        stage=stage if stage == DEFAULT_STAGE else path_stage,
         service=service or ("lambda" if kind == "lambda-url" else "execute-api"),
         partition=partition_for_region(chosen_region),
         kind=kind,
         host=host,
-        base_url=f"{origin}/{stage}" if stage else origin,
+        base_url=f"{root}/{path_stage}" if path_stage else root,
         scheme=parts.scheme,
         port=port,
         path=path,
         vpce_id=vpce_id,
+        api_type=api_type,
     )

@@ -20,15 +20,11 @@ secret key or a session token.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import requests
-
-    from apiclient.diagnostics import Diagnosis
+from typing import Any, Protocol
 
 __all__ = [
     "AccessDenied",
+    "Explained",
     "ApiClientError",
     "ConfigError",
     "CredentialsError",
@@ -37,6 +33,32 @@ __all__ = [
     "RedirectError",
     "SigningError",
 ]
+
+
+class Explained(Protocol):
+    """What ``AccessDenied`` needs of a diagnosis (``apiclient.diagnostics.Diagnosis`` is one).
+
+    A protocol rather than an import, so that this module depends on nothing above it.
+    """
+
+    @property
+    def cause(self) -> str: ...
+
+    @property
+    def status(self) -> int | None: ...
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def evidence(self) -> tuple[str, ...]: ...
+
+    @property
+    def next_steps(self) -> tuple[str, ...]: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def to_text(self) -> str: ...
 
 
 class ApiClientError(Exception):
@@ -80,15 +102,16 @@ class AccessDenied(ApiClientError):
     """API Gateway refused the call (401 or 403).
 
     ``str(error)`` is a one-line summary; ``diagnosis`` holds the cause, the
-    evidence and the next steps.
+    evidence and the next steps. ``request`` and ``response`` are those of the HTTP
+    library that sent the call (``requests`` for ``Client``, ``httpx`` for ``AsyncClient``).
     """
 
     def __init__(
         self,
-        diagnosis: Diagnosis,
+        diagnosis: Explained,
         *,
-        request: requests.PreparedRequest | None = None,
-        response: requests.Response | None = None,
+        request: Any = None,
+        response: Any = None,
     ) -> None:
         self.diagnosis = diagnosis
         self.request = request
@@ -98,7 +121,7 @@ class AccessDenied(ApiClientError):
     @property
     def status_code(self) -> int | None:
         """The HTTP status of the refusal, when there was a response."""
-        return self.response.status_code if self.response is not None else None
+        return int(self.response.status_code) if self.response is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         """The diagnosis as JSON-ready data."""

@@ -27,7 +27,7 @@ from apiclient._redirects import REDIRECT_STATUSES, next_hop, origin, strip_cred
 from apiclient._retry import IDEMPOTENT_METHODS, RETRYABLE_STATUSES, Backoff, retry_after_seconds
 from apiclient._transport import ConnectToAdapter, parse_address
 from apiclient.auth import SigV4Auth
-from apiclient.credentials._model import CredentialProvider, Credentials, Refreshable, snapshot
+from apiclient.credentials.base import CredentialProvider, Credentials, Refreshable, snapshot
 from apiclient.endpoint import Endpoint, is_loopback, parse_url
 from apiclient.errors import AccessDenied, CredentialsError, EndpointError, RedirectError
 

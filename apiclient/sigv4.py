@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from urllib.parse import quote, unquote_to_bytes
 
 from apiclient._redact import REDACTED, redact_canonical_request, redact_headers, redact_url
-from apiclient.credentials._model import CredentialProvider, Credentials, snapshot
+from apiclient.credentials.base import CredentialProvider, Credentials, snapshot
 from apiclient.errors import SigningError
 
 __all__ = [

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from apiclient.credentials._model import Credentials
+    from apiclient.credentials.base import Credentials
     from apiclient.gateway import Gateway
     from apiclient.session import Client
 

@@ -25,7 +25,7 @@ import requests
 from _util import interleaved, median, print_table
 
 from apiclient.auth import SigV4Auth
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 
 GOAL = 1.05
 CREDENTIALS = Credentials(

@@ -21,7 +21,7 @@ from botocore.credentials import Credentials as BotocoreCredentials
 from requests_aws4auth import AWS4Auth
 
 from apiclient.auth import SigV4Auth
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.sigv4 import sign_request
 
 ACCESS_KEY = "AKIDEXAMPLE"

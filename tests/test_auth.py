@@ -20,7 +20,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotocoreCredentials
 
 from apiclient.auth import SigV4Auth
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.errors import EndpointError, SigningError
 from apiclient.sigv4 import Signature
 

@@ -10,7 +10,7 @@ import click
 
 from apiclient import credentials
 from apiclient.cli.app import CliContext
-from apiclient.credentials._model import CredentialProvider
+from apiclient.credentials.base import CredentialProvider
 
 __all__ = ["CredentialOptions", "build_provider", "credential_options", "prompt_for_mfa_code"]
 

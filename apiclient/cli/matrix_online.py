@@ -11,7 +11,7 @@ from apiclient._transport import ConnectToAdapter
 from apiclient.cli.errors import one_line
 from apiclient.cli.matrix import Actual, Case, IdentitySpec, Matrix, RequestSpec, outcome_of_status
 from apiclient.cli.matrix_run import Judge, gateway_config, sample_user
-from apiclient.credentials._model import CredentialProvider
+from apiclient.credentials.base import CredentialProvider
 from apiclient.diagnostics import classify
 from apiclient.errors import AccessDenied, ApiClientError, ConfigError
 from apiclient.session import Client

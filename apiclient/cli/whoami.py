@@ -9,7 +9,7 @@ import click
 from apiclient.cli.app import CliContext, common_options, pass_cli_context
 from apiclient.cli.creds import CredentialOptions, build_provider, credential_options
 from apiclient.cli.render import emit, table
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.errors import CredentialsError
 
 __all__ = ["caller_identity", "whoami"]

@@ -6,7 +6,7 @@ secret). Importing this package, ``static()`` and ``from_environment()`` load
 neither boto3 nor botocore; the other sources import botocore when called.
 """
 
-from apiclient.credentials._model import CredentialProvider, Credentials, Refreshable, snapshot
+from apiclient.credentials.base import CredentialProvider, Credentials, Refreshable, snapshot
 from apiclient.credentials.chain import default
 from apiclient.credentials.environment import from_environment
 from apiclient.credentials.metadata import from_container, from_instance_metadata

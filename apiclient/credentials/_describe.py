@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 
 __all__ = ["public_fields"]
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from apiclient.credentials._describe import public_fields
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.credentials._sts_client import (
     call_sts,
     check_duration,

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from apiclient._botocore_logs import guard_botocore_logs
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.errors import CredentialsError
 
 __all__ = [

@@ -14,7 +14,7 @@ from typing import Any
 
 from apiclient._botocore_logs import guard_botocore_logs
 from apiclient.credentials._describe import public_fields
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.errors import CredentialsError
 
 __all__ = ["BotocoreProvider", "translate_botocore_error"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiclient.credentials._model import CredentialProvider
+from apiclient.credentials.base import CredentialProvider
 from apiclient.credentials.botocore_backed import BotocoreProvider, translate_botocore_error
 from apiclient.credentials.environment import credentials_in_environment, from_environment
 from apiclient.errors import CredentialsError

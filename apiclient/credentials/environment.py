@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from apiclient.credentials._describe import public_fields
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.credentials.refresh import Clock, utc_now
 from apiclient.errors import CredentialsError
 

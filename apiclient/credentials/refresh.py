@@ -24,7 +24,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TypeAlias
 
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.errors import CredentialsError
 
 __all__ = ["ADVISORY_WINDOW", "MANDATORY_WINDOW", "Clock", "RefreshingProvider", "utc_now", "windows"]

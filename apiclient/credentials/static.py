@@ -6,7 +6,7 @@ import datetime as _dt
 from typing import Any
 
 from apiclient.credentials._describe import public_fields
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 
 __all__ = ["StaticProvider", "static"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiclient._botocore_logs import guard_botocore_logs
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 
 __all__ = ["aws_client", "error_text"]
 

@@ -29,7 +29,7 @@ from apiclient.diagnostics.timing import clock_findings, expiry_findings, server
 if TYPE_CHECKING:
     import requests
 
-    from apiclient.credentials._model import Credentials
+    from apiclient.credentials.base import Credentials
     from apiclient.endpoint import Endpoint
     from apiclient.sigv4 import Signature
 

@@ -20,7 +20,7 @@ from apiclient.errors import PolicyError
 from apiclient.policy import Decision
 
 if TYPE_CHECKING:
-    from apiclient.credentials._model import Credentials
+    from apiclient.credentials.base import Credentials
     from apiclient.endpoint import Endpoint
 
 __all__ = ["PolicyInputs", "Refused", "evaluate"]

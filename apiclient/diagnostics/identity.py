@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.diagnostics.aws_clients import aws_client, error_text
 from apiclient.diagnostics.findings import Findings
 from apiclient.errors import CredentialsError

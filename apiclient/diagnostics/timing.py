@@ -10,7 +10,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.diagnostics.findings import Findings
 
 __all__ = ["SKEW_WINDOW_SECONDS", "clock_findings", "expiry_findings", "server_date"]

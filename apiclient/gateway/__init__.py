@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from apiclient._botocore_logs import guard_botocore_logs
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.errors import ConfigError
 from apiclient.gateway.app import GatewayApp
 from apiclient.gateway.config import Api, GatewayConfig, load_config, sample_config

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from apiclient.cli import cli
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.gateway import Gateway
 
 

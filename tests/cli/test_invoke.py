@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 
 from apiclient.cli.errors import ExitCode
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.gateway import Gateway, running
 
 RunCli = Callable[..., Result]  # the run_cli fixture of conftest.py

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import Result
 
 from apiclient.cli.errors import ExitCode
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.gateway import Gateway
 
 RunCli = Callable[..., Result]  # the run_cli fixture of conftest.py

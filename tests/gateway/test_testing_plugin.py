@@ -9,7 +9,7 @@ from collections.abc import Callable
 import requests
 from gateway_helpers import Key, send, signed
 
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.gateway import Gateway
 
 

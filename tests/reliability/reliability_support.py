@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from apiclient.cli import cli
 from apiclient.credentials import assume_role, static
-from apiclient.credentials._model import CredentialProvider, Credentials, Refreshable
+from apiclient.credentials.base import CredentialProvider, Credentials, Refreshable
 from apiclient.errors import ApiClientError
 from apiclient.gateway import Gateway, GatewayConfig
 from apiclient.session import Backoff, Client

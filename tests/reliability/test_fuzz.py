@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from reliability_support import Exposure, run_cli
 
 from apiclient.cli.errors import ExitCode
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.diagnostics import CAUSES, classify
 from apiclient.endpoint import parse_url
 from apiclient.errors import EndpointError, PolicyError

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from requests_aws4auth import AWS4Auth
 
 from apiclient import sigv4
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 
 ACCESS_KEY = "AKIDEXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from apiclient import sigv4
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 
 CREDENTIALS = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "EXAMPLE-session-token")
 WHEN = dt.datetime(2026, 11, 22, 12, 0, 5, tzinfo=dt.timezone.utc)

@@ -8,7 +8,7 @@ import requests
 
 from apiclient import sigv4
 from apiclient._redact import redact_canonical_request, redact_headers, redact_url
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE//////////TOKEN=="

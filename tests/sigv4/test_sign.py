@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from apiclient import sigv4
-from apiclient.credentials._model import Credentials
+from apiclient.credentials.base import Credentials
 from apiclient.errors import SigningError
 
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -246,7 +246,7 @@ def test_signing_imports_no_botocore() -> None:
     code = (
         "import sys, datetime as dt\n"
         "from apiclient import sigv4\n"
-        "from apiclient.credentials._model import Credentials\n"
+        "from apiclient.credentials.base import Credentials\n"
         "keys = Credentials('AKIDEXAMPLE', 'EXAMPLEKEY')\n"
         "sigv4.sign_request('GET', 'https://h/', {}, None, credentials=keys, region='r', service='s')\n"
         "print(sorted({'boto3', 'botocore', 'click'} & set(sys.modules)))\n"

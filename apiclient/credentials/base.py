@@ -1,4 +1,5 @@
-"""The credentials snapshot and the provider interface every source implements."""
+"""The public credential interface: the ``Credentials`` snapshot and the ``CredentialProvider``
+every source implements (google-auth's ``credentials.Credentials`` is the model)."""
 
 from __future__ import annotations
 
