@@ -9,11 +9,10 @@ from functools import lru_cache
 import requests
 
 from apiclient import sigv4
-from apiclient.credentials.base import CredentialProvider, Credentials
+from apiclient.credentials.base import CredentialProvider, Credentials, snapshot
 
 __all__ = ["SigV4Auth"]
 
-# Headers a previous signature left on the request (a retry, a redirect hop): never re-sent stale.
 # Left by an earlier signature of the same request (a retry, a redirect hop): signed afresh.
 _SIGNATURE_HEADERS = frozenset({"authorization", "x-amz-date", "x-amz-security-token"})
 _CONTENT_SHA256 = "x-amz-content-sha256"
@@ -52,7 +51,8 @@ class SigV4Auth(requests.auth.AuthBase):
         unsigned_payload: sign ``UNSIGNED-PAYLOAD`` instead of hashing the body.
         double_encode_path: False for S3-style services that encode the path only once.
 
-    The ``Signature`` is left on the request as ``request.apiclient_signature``.
+    ``sign(request)`` signs in place and returns the ``Signature`` (the canonical request, the
+    string to sign, the scope) for a caller that wants to log or diagnose it.
 
     Raises (when called):
         EndpointError: ``region`` is None and the URL's host does not name a region.
@@ -80,6 +80,11 @@ class SigV4Auth(requests.auth.AuthBase):
         return f"SigV4Auth(region={self.region!r}, service={self.service!r}, credentials={self.credentials})"
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        self.sign(request)
+        return request
+
+    def sign(self, request: requests.PreparedRequest) -> sigv4.Signature:
+        """Sign ``request`` in place; returns what the signature covered."""
         url = request.url or ""
         headers = request.headers
         # One pass over (lower-case name, value) pairs; requests' CaseInsensitiveDict pop() and
@@ -96,7 +101,7 @@ class SigV4Auth(requests.auth.AuthBase):
             url,
             items,
             request.body,
-            credentials=self.credentials,
+            credentials=snapshot(self.credentials),
             region=self.region or _region_of_origin(_origin(url)),
             service=self.service,
             timestamp=self.clock(),
@@ -105,5 +110,4 @@ class SigV4Auth(requests.auth.AuthBase):
         )
         for name, value in signature.headers.items():
             headers[name] = value
-        request.apiclient_signature = signature  # type: ignore[attr-defined]
-        return request
+        return signature

@@ -271,7 +271,7 @@ def _split(url: str) -> tuple[SplitResult, str, int | None]:
         raise EndpointError(f"{url!r} has no scheme: write it as https://{url.lstrip('/')}")
     if parts.scheme not in _DEFAULT_PORTS:
         raise EndpointError(
-            f"{url!r} uses {parts.scheme!r}: only http, https and (WebSocket APIs) wss URLs can be called"
+            f"{url!r} uses {parts.scheme!r}: only http and https URLs (and wss for WebSocket APIs) can be called"
         )
     host = parts.hostname
     if not host:

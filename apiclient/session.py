@@ -1,75 +1,102 @@
-"""``Client``: calls to one API, each attempt and each redirect hop signed afresh.
+"""``Client``: the call engine (``apiclient._call``) driven over ``requests``.
 
-What it adds to ``requests`` (issue 2, item 5): https unless the host is loopback; retries
-of idempotent methods with backoff and Retry-After; clock-skew correction from API
-Gateway's Date header; one forced credential refresh when a token is refused; redirects
-followed here so that same-origin hops are re-signed and cross-origin hops carry no
-credential; curl-style ``connect_to``; and a 401/403 raised as ``AccessDenied`` with a
-diagnosis.
+The engine decides every retry, skew correction, token refresh, redirect and refusal; this
+module only turns its attempts into ``requests`` calls, and adds what is particular to
+``requests``: its sessions and connection pools, its environment settings (proxies, CA
+bundles), and curl-style ``connect_to`` through a transport adapter.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import logging
-import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 
-from apiclient._clock import SkewClock, server_time
-from apiclient._redact import redact_url
-from apiclient._redirects import REDIRECT_STATUSES, next_hop, origin, strip_credentials
-from apiclient._retry import IDEMPOTENT_METHODS, RETRYABLE_STATUSES, Backoff, retry_after_seconds
-from apiclient._transport import ConnectToAdapter, parse_address
-from apiclient.auth import SigV4Auth
-from apiclient.credentials.base import CredentialProvider, Credentials, Refreshable, snapshot
-from apiclient.endpoint import Endpoint, is_loopback, parse_url
-from apiclient.errors import AccessDenied, CredentialsError, EndpointError, RedirectError
+from apiclient._call import (
+    Attempt,
+    CallPlan,
+    Reply,
+    Request,
+    SendFailed,
+    SkewClock,
+    call_flow,
+    check_transport,
+    drive,
+    needs_body,
+    snapshot_of,
+)
+from apiclient.credentials.base import CredentialProvider, Credentials
+from apiclient.endpoint import Endpoint, origin, parse_url
+from apiclient.errors import AccessDenied, EndpointError
+from apiclient.retry import Retry
 
 if TYPE_CHECKING:
-    from apiclient.diagnostics import DiagnoseOptions, Diagnosis
+    from requests.adapters import _HostParams, _PoolKwargs
 
-__all__ = ["Backoff", "Client"]
+    from apiclient.diagnostics import DiagnoseOptions, Diagnosis, RefusedCall
 
-_log = logging.getLogger("apiclient.session")
+__all__ = ["Client", "ConnectToAdapter", "parse_address"]
 
 _SEND_OPTIONS = ("timeout", "verify", "cert", "proxies", "stream")
-_REFUSED_TOKEN = frozenset({"token_invalid", "token_expired"})
 # Enough pooled connections for many threads sharing one Client.
 _POOL_SIZE = 32
 
 Timeout = float | tuple[float, float]
 
 
-def _default_credentials() -> CredentialProvider:
-    # Imported here so that a Client given credentials never loads the default chain.
+def default_credentials() -> CredentialProvider:
+    """``apiclient.credentials.default()``, imported only when a client is given no credentials."""
     from apiclient.credentials import default  # noqa: PLC0415
 
     return default()
 
 
-def _replayable(request: requests.PreparedRequest) -> bool:
-    """A body that can be sent again as is (a stream is consumed by the first attempt)."""
-    return request.body is None or isinstance(request.body, bytes | str)
+def as_credentials(source: object) -> Credentials | CredentialProvider:
+    """What a ``credentials=`` argument may be: ``Credentials``, a provider, or a boto3/botocore
+    session or credentials object (whose refresh stays botocore's)."""
+    if isinstance(source, Credentials | CredentialProvider):
+        return source
+    from apiclient.credentials import from_botocore  # noqa: PLC0415
+
+    return from_botocore(source)
+
+
+def diagnose_refusal(refused: RefusedCall, options: DiagnoseOptions | Mapping[str, Any] | None) -> Diagnosis:
+    """The diagnosis of a refused call (the policy engine and STS are asked only when told to)."""
+    from apiclient.diagnostics import DiagnoseOptions, diagnose_call  # noqa: PLC0415
+
+    if options is not None and not isinstance(options, DiagnoseOptions):
+        options = DiagnoseOptions(**options)
+    return diagnose_call(refused, options)
+
+
+def join_url(base_url: str, path_or_url: str) -> str:
+    """An absolute URL as is; a path joined to ``base_url`` (a leading ``/`` is relative too)."""
+    if urlsplit(path_or_url).scheme:
+        return path_or_url
+    if not path_or_url:
+        return base_url
+    return f"{base_url.rstrip('/')}/{path_or_url.lstrip('/')}"
 
 
 class Client:
-    """A signed, retrying, redirect-aware client for one API.
+    """A signed, retrying, redirect-aware client for one API, over ``requests``.
 
     Args:
         base_url: the API's URL, e.g. ``https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod``.
-        credentials: ``Credentials`` or a provider; None uses ``apiclient.credentials.default()``.
+        credentials: ``Credentials``, a provider, or a ``boto3.Session`` / botocore session or
+            credentials; None uses ``apiclient.credentials.default()``.
         region, service: the signing scope; taken from an AWS host name when None. A custom
             domain or a loopback URL needs ``region``.
+        stage: ``"$default"`` when the URL has no stage segment (an HTTP API's default stage).
         timeout: (connect, read) seconds, or one number for both.
-        retries: attempts in all for idempotent methods (GET HEAD OPTIONS PUT DELETE) on connection
-            errors and 429/502/503/504; 1 disables retrying.
-        backoff: the waits between those attempts.
+        retry: attempts, retried statuses and methods, backoff (default: ``Retry.from_environment()``,
+            which reads ``AWS_MAX_ATTEMPTS`` and ``AWS_RETRY_MODE``).
         api_key: sent as ``x-api-key`` (stages behind a usage plan).
         connect_to: ``"HOST:PORT"`` to connect to instead of the base URL's host, which still
             appears in the URL, the Host header, the signature and (https) SNI and the certificate
@@ -84,6 +111,8 @@ class Client:
         clock: returns the current aware UTC time; the Client adds its skew correction to it.
         diagnose_options: what to tell ``apiclient.diagnose`` about a refusal (the resource and
             identity policies, ``identify=True`` to ask STS who signed, the API owner account...).
+        on_attempt: called with each ``Attempt`` (method, URL, headers, the ``Signature``) just
+            before it is sent, e.g. to show the canonical request.
 
     Raises:
         EndpointError: a base URL that cannot be called (bad URL, unknown region, plain http).
@@ -96,12 +125,12 @@ class Client:
         self,
         base_url: str,
         *,
-        credentials: Credentials | CredentialProvider | None = None,
+        credentials: Credentials | CredentialProvider | Any | None = None,
         region: str | None = None,
         service: str | None = None,
+        stage: str | None = None,
         timeout: Timeout = (5.0, 30.0),
-        retries: int = 3,
-        backoff: Backoff | None = None,
+        retry: Retry | None = None,
         api_key: str | None = None,
         connect_to: str | None = None,
         allow_http: bool = False,
@@ -111,37 +140,48 @@ class Client:
         session: requests.Session | None = None,
         headers: Mapping[str, str] | None = None,
         clock: Callable[[], _dt.datetime] | None = None,
-        diagnose_options: DiagnoseOptions | None = None,
+        diagnose_options: DiagnoseOptions | Mapping[str, Any] | None = None,
+        on_attempt: Callable[[Attempt], None] | None = None,
     ) -> None:
-        if retries < 1:
-            raise ValueError(f"retries counts all attempts and must be at least 1, not {retries}")
         if cross_origin_redirects not in ("strip", "refuse"):
             raise ValueError(
                 f"cross_origin_redirects must be 'strip' or 'refuse', not {cross_origin_redirects!r}"
             )
-        self.endpoint: Endpoint = parse_url(base_url, region=region, service=service)
-        self.allow_http = allow_http
-        self._check_transport(base_url, EndpointError)
+        source = as_credentials(credentials) if credentials is not None else default_credentials()
+        self.endpoint: Endpoint = parse_url(
+            base_url, region=region or _botocore_region(credentials), service=service, stage=stage
+        )
+        check_transport(base_url, allow_http, EndpointError)
         self.base_url = base_url
         self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff or Backoff()
-        self.max_redirects = max_redirects
-        self.cross_origin_redirects = cross_origin_redirects
-        self.raise_for_access_denied = raise_for_access_denied
-        self.diagnose_options: DiagnoseOptions = diagnose_options or {}
-        self.credentials = credentials if credentials is not None else _default_credentials()
+        self.credentials = source
+        self.diagnose_options = diagnose_options
+        self.on_attempt = on_attempt
         self._clock = SkewClock(clock)
-        self._auth = SigV4Auth(
-            self.credentials, self.endpoint.region, self.endpoint.service, clock=self._clock.now
+        self._plan = CallPlan(
+            credentials=source,
+            region=self.endpoint.region,
+            service=self.endpoint.service,
+            endpoint=self.endpoint,
+            retry=(retry or Retry.from_environment()).check(),
+            clock=self._clock,
+            max_redirects=max_redirects,
+            cross_origin_redirects=cross_origin_redirects,
+            allow_http=allow_http,
+            raise_for_access_denied=raise_for_access_denied,
         )
         self._headers = dict(headers or {})
         if api_key is not None:
             self._headers["x-api-key"] = api_key
         self._owns_session = session is None
-        self._session = session or self._new_session()
+        self._session = session or _new_session()
         if connect_to is not None:
             self._route(connect_to)
+
+    @property
+    def retry(self) -> Retry:
+        """The retry settings in force."""
+        return self._plan.retry
 
     @property
     def clock_offset(self) -> float:
@@ -151,16 +191,6 @@ class Client:
     def __repr__(self) -> str:
         scope = f"region={self.endpoint.region!r}, service={self.endpoint.service!r}"
         return f"Client({self.base_url!r}, {scope})"
-
-    # -- set-up ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _new_session() -> requests.Session:
-        session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=8, pool_maxsize=_POOL_SIZE)
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
-        return session
 
     def _route(self, connect_to: str) -> None:
         try:
@@ -172,24 +202,11 @@ class Client:
         # The adapter itself checks host and port; the prefix keeps other hosts on their adapters.
         self._session.mount(f"{scheme}://{host}", adapter)
 
-    def _check_transport(self, url: str, error: type[EndpointError] | type[RedirectError]) -> None:
-        scheme, host, _port = origin(url)
-        if scheme == "https" or self.allow_http or is_loopback(host):
-            return
-        raise error(
-            f"refusing to send a signed request over plain http to {host}: use https "
-            "(or allow_http=True if you really mean it)"
-        )
-
     # -- requests ------------------------------------------------------------------------
 
     def url_for(self, path_or_url: str) -> str:
         """An absolute URL as is; a path joined to ``base_url`` (a leading ``/`` is relative too)."""
-        if urlsplit(path_or_url).scheme:
-            return path_or_url
-        if not path_or_url:
-            return self.base_url
-        return f"{self.base_url.rstrip('/')}/{path_or_url.lstrip('/')}"
+        return join_url(self.base_url, path_or_url)
 
     def request(self, method: str, path_or_url: str, **kwargs: Any) -> requests.Response:
         """Send a signed request; ``kwargs`` are those of ``requests.request`` except ``auth``.
@@ -218,124 +235,40 @@ class Client:
             )
         )
         settings["timeout"] = send_options.pop("timeout", self.timeout)
-        return self._call(prepared, settings, follow)
-
-    def _call(
-        self, first: requests.PreparedRequest, settings: dict[str, Any], follow: bool
-    ) -> requests.Response:
-        signing_origin = origin(first.url or "")
-        request = first
-        failures = hops = 0
-        skew_corrected = token_refreshed = False
-        while True:
-            signed = origin(request.url or "") == signing_origin
-            outgoing = request.copy()
-            if signed:
-                self._auth(outgoing)
-            retryable = (request.method or "") in IDEMPOTENT_METHODS and _replayable(request)
-            try:
-                response = self._session.send(outgoing, allow_redirects=False, **settings)
-            except requests.exceptions.SSLError:
-                raise  # a certificate problem does not go away on a second attempt
-            except requests.ConnectionError as error:
-                failures += 1
-                self._log(outgoing, f"connection error ({type(error).__name__})", failures, hops)
-                if not (retryable and failures < self.retries):
-                    raise
-                time.sleep(self.backoff.delay(failures))
-                continue
-            status = response.status_code
-            self._log(outgoing, str(status), failures + 1, hops)
-            if status in RETRYABLE_STATUSES and retryable and failures + 1 < self.retries:
-                failures += 1
-                wait = self.backoff.delay(failures, retry_after_seconds(response.headers.get("Retry-After")))
-                response.close()
-                time.sleep(wait)
-                continue
-            if status in (401, 403) and signed and _replayable(request):
-                # Imported on a refusal only: diagnostics is off the hot path and the cold start.
-                from apiclient.diagnostics import classify  # noqa: PLC0415
-
-                cause = classify(status, response.headers, response.content)
-                if cause.cause == "clock_skew" and not skew_corrected:
-                    # The request was refused before it ran, so even a POST may be sent again.
-                    skew_corrected = self._correct_clock(response, cause)
-                    if skew_corrected:
-                        continue
-                if cause.cause in _REFUSED_TOKEN and not token_refreshed and self._refresh():
-                    token_refreshed = True
-                    continue
-            if follow and status in REDIRECT_STATUSES and "Location" in response.headers:
-                hops += 1
-                request = self._redirect(request, response, signing_origin, hops)
-                response.close()
-                continue
-            if status in (401, 403) and self.raise_for_access_denied:
-                raise AccessDenied(self._diagnose(response, outgoing), request=outgoing, response=response)
-            return response
-
-    def _correct_clock(self, response: requests.Response, diagnosis: Diagnosis) -> bool:
-        server = server_time(response.headers, diagnosis.details)
-        if server is None:
-            return False
-        offset = self._clock.correct_to(server)
-        _log.debug("clock skew: signing with an offset of %+.0f s from the server's Date", offset)
-        return True
-
-    def _refresh(self) -> bool:
-        if not isinstance(self.credentials, Refreshable):
-            return False
-        _log.debug("security token refused: refreshing the credentials once")
-        self.credentials.force_refresh()
-        return True
-
-    def _redirect(
-        self,
-        request: requests.PreparedRequest,
-        response: requests.Response,
-        signing_origin: tuple[str, str, int | None],
-        hops: int,
-    ) -> requests.PreparedRequest:
-        if hops > self.max_redirects:
-            last = redact_url(response.headers["Location"])
-            raise RedirectError(f"more than {self.max_redirects} redirects (the last to {last})")
-        hop = next_hop(request, response)
-        if response.status_code in (307, 308) and not _replayable(hop):
-            raise RedirectError(f"cannot replay a streamed body to follow a {response.status_code} redirect")
-        target = hop.url or ""
-        self._check_transport(target, RedirectError)
-        if origin(target) != signing_origin:
-            if self.cross_origin_redirects == "refuse":
-                raise RedirectError(
-                    f"refused a redirect to another origin ({redact_url(target)}); "
-                    "pass cross_origin_redirects='strip' to follow it without credentials"
-                )
-            strip_credentials(hop)
-        return hop
-
-    def _diagnose(self, response: requests.Response, sent: requests.PreparedRequest) -> Diagnosis:
-        from apiclient.diagnostics import diagnose  # noqa: PLC0415
-
-        credentials: Credentials | None
-        try:
-            credentials = snapshot(self.credentials)
-        except CredentialsError:
-            credentials = None
-        return diagnose(
-            response,
-            signature=getattr(sent, "apiclient_signature", None),
-            endpoint=self.endpoint,
-            credentials=credentials,
-            clock_offset=self.clock_offset,
-            **self.diagnose_options,
+        first = Request(prepared.method or method, prepared.url or url, prepared.headers, prepared.body)
+        outcome = drive(
+            call_flow(self._plan, first, follow_redirects=follow),
+            credentials=self._snapshot,
+            send=lambda attempt: self._send(attempt, prepared, settings),
+            close=_close,
         )
+        response = cast("requests.Response", outcome.reply.native)
+        if outcome.refused is not None:
+            diagnosis = diagnose_refusal(outcome.refused, self.diagnose_options)
+            raise AccessDenied(diagnosis, request=response.request, response=response)
+        return response
 
-    @staticmethod
-    def _log(request: requests.PreparedRequest, outcome: str, attempt: int, hops: int) -> None:
-        _log.debug(
-            "%s %s -> %s (attempt %d, redirects %d)",
-            request.method, redact_url(request.url or ""), outcome, attempt, hops,
-        )  # fmt: skip
+    def _snapshot(self, force_refresh: bool) -> Credentials:
+        return snapshot_of(self.credentials, force_refresh)
+
+    def _send(
+        self, attempt: Attempt, template: requests.PreparedRequest, settings: dict[str, Any]
+    ) -> Reply | SendFailed:
+        if self.on_attempt is not None:
+            self.on_attempt(attempt)
+        outgoing = template.copy()
+        outgoing.method = attempt.method
+        outgoing.url = attempt.url
+        outgoing.headers = requests.structures.CaseInsensitiveDict(attempt.headers)
+        outgoing.body = attempt.body
+        try:
+            response = self._session.send(outgoing, allow_redirects=False, **settings)
+        except requests.exceptions.SSLError:
+            raise  # a certificate problem does not go away on a second attempt
+        except requests.ConnectionError as error:
+            return SendFailed(error, retryable=True)
+        body = response.content if needs_body(response.status_code) else None
+        return Reply(response.status_code, response.headers, body, response)
 
     def get(self, path_or_url: str = "", **kwargs: Any) -> requests.Response:
         """A signed GET."""
@@ -377,3 +310,97 @@ class Client:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _close(response: Any) -> None:
+    cast("requests.Response", response).close()
+
+
+def _new_session() -> requests.Session:
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=_POOL_SIZE)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def _botocore_region(credentials: object) -> str | None:
+    # A boto3 or botocore session knows its region; used when neither region= nor the URL says.
+    if credentials is None or isinstance(credentials, Credentials | CredentialProvider):
+        return None
+    for attribute in ("region_name",):
+        value = getattr(credentials, attribute, None)
+        if isinstance(value, str) and value:
+            return value
+    get_config = getattr(credentials, "get_config_variable", None)
+    if callable(get_config):
+        value = get_config("region")
+        return value if isinstance(value, str) and value else None
+    return None
+
+
+# -- curl's --connect-to for requests ------------------------------------------------------------
+
+
+def parse_address(address: str) -> tuple[str, int]:
+    """``"127.0.0.1:8443"`` or ``"[::1]:8443"`` -> (host, port); ValueError names the problem."""
+    host, sep, port = address.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
+        raise ValueError(f"connect_to must be 'HOST:PORT' (e.g. '127.0.0.1:8443'), not {address!r}")
+    return host, int(port)
+
+
+class ConnectToAdapter(HTTPAdapter):
+    """Route requests for ``real_url``'s origin to ``address``; others go where their URL says.
+
+    The URL, the Host header and therefore the SigV4 signature stay those of the real host; only
+    the TCP connection goes elsewhere (the local gateway, a tunnel), bypassing any proxy. Over
+    https the TLS handshake also stays the real host's: SNI names it and the certificate must be
+    valid for it (pass ``verify=`` a CA bundle for a local gateway's certificate).
+    """
+
+    def __init__(self, real_url: str, address: str, **kwargs: Any) -> None:
+        self._real = origin(real_url)
+        self._target = parse_address(address)
+        super().__init__(**kwargs)
+
+    def _reroutes(self, request: requests.PreparedRequest) -> bool:
+        return origin(request.url or "") == self._real
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: bool | str, cert: str | tuple[str, str] | None = None
+    ) -> tuple[_HostParams, _PoolKwargs]:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        if not self._reroutes(request):
+            return host_params, pool_kwargs
+        target_host, target_port = self._target
+        host_params = {**host_params, "host": target_host, "port": target_port}
+        if host_params["scheme"] == "https":
+            # urllib3 uses server_hostname both for SNI and for the certificate's name check.
+            pool_kwargs = cast("_PoolKwargs", {**pool_kwargs, "server_hostname": self._real[1]})
+        return host_params, pool_kwargs
+
+    def send(  # noqa: PLR0917 - HTTPAdapter.send's own signature
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        if self._reroutes(request):
+            # Without it http.client would send the connection's address as Host.
+            request.headers.setdefault("Host", host_header(request.url or ""))
+            # The chosen address wins over proxies from the environment, as with curl's --connect-to.
+            proxies = None
+        return super().send(request, stream, timeout, verify, cert, proxies)
+
+
+def host_header(url: str) -> str:
+    """The Host header for ``url``: the port only when it is not the scheme's default."""
+    scheme, host, port = origin(url)
+    shown = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(scheme)
+    return shown if port == default else f"{shown}:{port}"

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from urllib.parse import quote, unquote_to_bytes
 
 from apiclient._redact import REDACTED, redact_canonical_request, redact_headers, redact_url
-from apiclient.credentials.base import CredentialProvider, Credentials, snapshot
+from apiclient.credentials.base import Credentials
 from apiclient.errors import SigningError
 
 __all__ = [
@@ -316,13 +316,13 @@ def _canonical(
     headers: HeaderInput | None,
     body: Body,
     *,
-    credentials: Credentials | CredentialProvider,
+    credentials: Credentials,
     timestamp: _dt.datetime | None,
     double_encode_path: bool,
     normalize_path: bool,
     unsigned_payload: bool,
 ) -> _Canonical:
-    creds = snapshot(credentials)
+    creds = _checked(credentials)
     amz_date = _amz_date(timestamp)
     host, path, query = _split_url(url)
     collected = _collect_headers(headers, _DROP[creds.token is not None, unsigned_payload])
@@ -351,6 +351,17 @@ def _canonical(
     return _Canonical(text, signed, amz_date, creds, extra)
 
 
+def _checked(credentials: object) -> Credentials:
+    # The signer does no I/O: a provider's get() may refresh over the network, so the caller
+    # (the glue) takes the snapshot, as botocore's signers do.
+    if isinstance(credentials, Credentials):
+        return credentials
+    raise SigningError(
+        f"sign with a Credentials snapshot, not a {type(credentials).__name__}: "
+        "pass provider.get() (one snapshot per signature)"
+    )
+
+
 def string_to_sign(amz_date: str, scope: str, canonical_request_text: str) -> str:
     """Algorithm, timestamp, credential scope and the hex SHA-256 of the canonical request."""
     digest = hashlib.sha256(canonical_request_text.encode()).hexdigest()
@@ -372,7 +383,7 @@ def _sign(
     headers: HeaderInput | None,
     body: Body,
     *,
-    credentials: Credentials | CredentialProvider,
+    credentials: Credentials,
     region: str,
     service: str,
     timestamp: _dt.datetime | None,
@@ -409,7 +420,7 @@ def sign_request(
     headers: HeaderInput | None,
     body: Body,
     *,
-    credentials: Credentials | CredentialProvider,
+    credentials: Credentials,
     region: str,
     service: str,
     timestamp: _dt.datetime | None = None,
@@ -425,7 +436,7 @@ def sign_request(
         headers: a mapping, or (name, value) pairs where a name may repeat. Every header is
             signed except ``UNSIGNED_HEADERS``; Host is taken from the URL when absent.
         body: bytes, str (sent as UTF-8), a seekable file, or None.
-        credentials: a ``Credentials`` or a provider; one snapshot is taken per signature.
+        credentials: a ``Credentials`` snapshot (take one per signature with ``provider.get()``).
         timestamp: an aware datetime (default now); the Client passes a skew-corrected clock.
 
     Raises:
@@ -445,7 +456,7 @@ def sign(
     headers: HeaderInput | None,
     body: Body,
     *,
-    credentials: Credentials | CredentialProvider,
+    credentials: Credentials,
     region: str,
     service: str,
     timestamp: _dt.datetime | None = None,
@@ -485,7 +496,7 @@ def canonical_request(
     headers: HeaderInput | None,
     body: Body,
     *,
-    credentials: Credentials | CredentialProvider,
+    credentials: Credentials,
     region: str,
     service: str,
     timestamp: _dt.datetime | None = None,

@@ -22,7 +22,7 @@ from botocore.credentials import Credentials as BotocoreCredentials
 from apiclient.auth import SigV4Auth
 from apiclient.credentials.base import Credentials
 from apiclient.errors import EndpointError, SigningError
-from apiclient.sigv4 import Signature
+from apiclient.sigv4 import Signature, sign_request
 
 ACCESS_KEY = "AKIDEXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -193,8 +193,7 @@ def test_region_is_derived_from_an_aws_host() -> None:
     prepared = requests.Request(
         "GET", "https://a1b2c3d4e5.execute-api.ap-south-1.amazonaws.com/prod/x"
     ).prepare()
-    auth(prepared)
-    signature = prepared.apiclient_signature  # type: ignore[attr-defined]
+    signature = auth.sign(prepared)
     assert isinstance(signature, Signature)
     assert signature.scope.endswith("/ap-south-1/execute-api/aws4_request")
     assert prepared.headers["Authorization"] == signature.headers["Authorization"]
@@ -235,3 +234,69 @@ def test_clock_sets_the_signing_time() -> None:
 def test_repr_shows_no_secret() -> None:
     shown = repr(_auth())
     assert SECRET_KEY not in shown and TOKEN not in shown and ACCESS_KEY in shown
+
+
+# -- one snapshot per signature, taken by the glue (moved here from the pure signer's tests) --
+
+SECRET = SECRET_KEY
+URL = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/items?b=2&a=1"
+WHEN = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
+
+
+class _CountingProvider:
+    """A credential provider that hands out a new key pair on every get()."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def get(self) -> Credentials:
+        with self._lock:
+            self.calls += 1
+            return Credentials(f"AKIDEXAMPLE{self.calls}", f"{SECRET}{self.calls}", f"{TOKEN}{self.calls}")
+
+    def describe(self) -> dict[str, Any]:
+        return {"source": "test"}
+
+
+def _signed_by(credentials: Credentials | _CountingProvider) -> Signature:
+    auth = SigV4Auth(credentials, "us-east-1", clock=lambda: WHEN)  # type: ignore[arg-type]
+    return auth.sign(requests.Request("GET", URL).prepare())
+
+
+def test_provider_is_read_once_per_signature() -> None:
+    provider = _CountingProvider()
+    signature = _signed_by(provider)
+    assert provider.calls == 1
+    snapshot = Credentials("AKIDEXAMPLE1", f"{SECRET}1", f"{TOKEN}1")
+    assert signature.headers == sign_request(
+        "GET", URL, {}, None, credentials=snapshot, region="us-east-1", service="execute-api", timestamp=WHEN
+    )
+
+
+def test_key_and_token_never_mix_across_threads() -> None:
+    """requests-aws4auth mixes keys across threads with refreshing credentials; we do not."""
+    provider = _CountingProvider()
+    results: list[tuple[dict[str, str], int]] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(200):
+            headers = _signed_by(provider).headers
+            index = int(headers["X-Amz-Security-Token"].removeprefix(TOKEN))
+            with lock:
+                results.append((headers, index))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 1600
+    for headers, index in results[::37]:
+        own = Credentials(f"AKIDEXAMPLE{index}", f"{SECRET}{index}", f"{TOKEN}{index}")
+        assert headers == sign_request(
+            "GET", URL, {}, None, credentials=own, region="us-east-1", service="execute-api", timestamp=WHEN
+        )
+    for headers, index in results:
+        assert f"Credential=AKIDEXAMPLE{index}/" in headers["Authorization"]

@@ -7,6 +7,7 @@ neither boto3 nor botocore; the other sources import botocore when called.
 """
 
 from apiclient.credentials.base import CredentialProvider, Credentials, Refreshable, snapshot
+from apiclient.credentials.botocore_backed import from_botocore
 from apiclient.credentials.chain import default
 from apiclient.credentials.environment import from_environment
 from apiclient.credentials.metadata import from_container, from_instance_metadata
@@ -21,6 +22,7 @@ __all__ = [
     "Refreshable",
     "assume_role",
     "default",
+    "from_botocore",
     "from_container",
     "from_environment",
     "from_instance_metadata",

@@ -98,6 +98,17 @@ def tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
+def _retries_configured(session: Any) -> bool:
+    """True when the environment or the profile sets retry_mode or max_attempts."""
+    if os.environ.get("AWS_RETRY_MODE") or os.environ.get("AWS_MAX_ATTEMPTS"):
+        return True
+    try:
+        scoped = session.get_scoped_config()
+    except Exception:
+        return False
+    return bool(scoped.get("retry_mode") or scoped.get("max_attempts"))
+
+
 def sts_client(*, credentials: Credentials | None, region: str | None, endpoint_url: str | None) -> Any:
     """A botocore STS client on the regional endpoint (unsigned when ``credentials`` is None).
 
@@ -111,8 +122,11 @@ def sts_client(*, credentials: Credentials | None, region: str | None, endpoint_
     guard_botocore_logs()
     session = botocore.session.Session()
     region = region or os.environ.get("AWS_REGION") or session.get_config_variable("region") or "us-east-1"
+    # Standard retries unless AWS_RETRY_MODE / AWS_MAX_ATTEMPTS (or the profile) say otherwise:
+    # a retries= here would override the user's settings, which botocore reads itself.
+    configured = _retries_configured(session)
     config = Config(
-        retries={"mode": "standard", "max_attempts": 3},
+        retries=None if configured else {"mode": "standard", "max_attempts": 3},
         connect_timeout=5,
         read_timeout=10,
         user_agent_extra="apiclient",

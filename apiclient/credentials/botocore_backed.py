@@ -17,7 +17,7 @@ from apiclient.credentials._describe import public_fields
 from apiclient.credentials.base import Credentials
 from apiclient.errors import CredentialsError
 
-__all__ = ["BotocoreProvider", "translate_botocore_error"]
+__all__ = ["BotocoreProvider", "from_botocore", "translate_botocore_error"]
 
 
 def translate_botocore_error(error: Exception, what: str) -> Exception:
@@ -35,9 +35,12 @@ def translate_botocore_error(error: Exception, what: str) -> Exception:
 class BotocoreProvider:
     """Snapshots of a botocore credentials object; ``force_refresh()`` resolves them again."""
 
-    def __init__(self, resolve: Callable[[], Any], *, profile: str | None = None) -> None:
+    def __init__(
+        self, resolve: Callable[[], Any], *, profile: str | None = None, label: str = "botocore's chain"
+    ) -> None:
         self._resolve = resolve
         self._profile = profile
+        self._where = label
         self._lock = threading.Lock()
         guard_botocore_logs()
         self._botocore_credentials = resolve()
@@ -64,7 +67,7 @@ class BotocoreProvider:
         return credentials
 
     def _label(self) -> str:
-        where = f"profile {self._profile!r}" if self._profile is not None else "botocore's chain"
+        where = f"profile {self._profile!r}" if self._profile is not None else self._where
         return f"{where} ({self.method})"
 
     def force_refresh(self) -> Credentials:
@@ -87,6 +90,40 @@ class BotocoreProvider:
     def __repr__(self) -> str:
         profile = f", profile={self._profile!r}" if self._profile is not None else ""
         return f"BotocoreProvider(method={self.method!r}{profile})"
+
+
+def from_botocore(source: Any) -> BotocoreProvider:
+    """A provider over what a boto3 user already holds: a ``boto3.Session``, a botocore session,
+    or botocore ``Credentials``/``RefreshableCredentials`` (their refresh stays botocore's).
+
+    Raises:
+        CredentialsError: ``source`` is none of those, or its session finds no credentials.
+    """
+    if hasattr(source, "get_frozen_credentials"):
+        return BotocoreProvider(lambda: source, label="botocore credentials")
+    session = getattr(source, "_session", None) if hasattr(source, "resource") else source
+    get_credentials = getattr(session, "get_credentials", None)
+    if not callable(get_credentials):
+        raise CredentialsError(
+            f"credentials must be Credentials, a provider, a boto3.Session, a botocore session or "
+            f"botocore credentials, not {type(source).__name__}"
+        )
+
+    def resolve() -> Any:
+        try:
+            found = get_credentials()
+        except Exception as error:
+            raise translate_botocore_error(
+                error, "the botocore session could not resolve credentials"
+            ) from None
+        if found is None:
+            raise CredentialsError("the boto3/botocore session found no credentials (its chain is empty)")
+        return found
+
+    profile = getattr(session, "profile", None)
+    return BotocoreProvider(
+        resolve, profile=profile if isinstance(profile, str) else None, label="a boto3 session"
+    )
 
 
 def _expiry_of(botocore_credentials: Any) -> _dt.datetime | None:

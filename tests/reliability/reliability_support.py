@@ -21,7 +21,8 @@ from apiclient.credentials import assume_role, static
 from apiclient.credentials.base import CredentialProvider, Credentials, Refreshable
 from apiclient.errors import ApiClientError
 from apiclient.gateway import Gateway, GatewayConfig
-from apiclient.session import Backoff, Client
+from apiclient.retry import Retry
+from apiclient.session import Client
 
 Clock = Callable[[], dt.datetime]
 
@@ -151,8 +152,7 @@ def partner_client(
     exposure: Exposure,
     *,
     clock: Clock | None = None,
-    retries: int = 3,
-    backoff: Backoff | None = None,
+    retry: Retry | None = None,
 ) -> tuple[Client, Recording]:
     """A Client on the partner-integration role, assumed with the integrator's keys via the gateway's STS.
 
@@ -172,9 +172,7 @@ def partner_client(
         ),
         exposure,
     )
-    client = Client(
-        gw.api_url(), credentials=provider, region=api.region, clock=clock, retries=retries, backoff=backoff
-    )
+    client = Client(gw.api_url(), credentials=provider, region=api.region, clock=clock, retry=retry)
     exposure.shown("repr(client)", repr(client))
     exposure.shown("repr(credentials)", repr(provider.get()))
     exposure.shown("describe()", json.dumps(provider.describe(), default=str))

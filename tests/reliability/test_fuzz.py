@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from reliability_support import Exposure, run_cli
 
-from apiclient.cli.errors import ExitCode
+from apiclient.cli import ExitCode
 from apiclient.credentials.base import Credentials
 from apiclient.diagnostics import CAUSES, classify
 from apiclient.endpoint import parse_url

@@ -15,7 +15,7 @@ import pytest
 from reliability_support import Exposure, connection_retries, full_size, hammer, partner_client, sts_calls
 
 from apiclient.gateway import Gateway, GatewayConfig
-from apiclient.session import Backoff
+from apiclient.retry import Retry
 
 # The full sizes take minutes on 2 shared cores: more than the suite's default 180-second timeout.
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(900 if full_size() else 180)]
@@ -40,7 +40,9 @@ def test_retries_carry_calls_across_a_gateway_restart(
     restarted: list[Gateway] = []
     try:
         # Enough attempts, and waits long enough in sum, to outlast the downtime.
-        client, _provider = partner_client(first, exposure, retries=8, backoff=Backoff(base=0.1, cap=1.0))
+        client, _provider = partner_client(
+            first, exposure, retry=Retry(attempts=8, backoff_base=0.1, backoff_cap=1.0)
+        )
         restarter = threading.Thread(target=_restart_when_busy, args=(first, config, restarted))
         restarter.start()
         with client:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from reliability_support import EXTERNAL_ID, Exposure, run_cli
 
-from apiclient.cli.errors import ExitCode
+from apiclient.cli import ExitCode
 from apiclient.credentials import assume_role, static
 from apiclient.errors import AccessDenied, CredentialsError
 from apiclient.gateway import Gateway, GatewayConfig, running

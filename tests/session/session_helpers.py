@@ -12,12 +12,12 @@ from typing import Any
 
 from apiclient import Credentials
 from apiclient.gateway.tlscert import write_self_signed
-from apiclient.session import Backoff
+from apiclient.retry import Retry
 
 ACCESS_KEY = "AKIDEXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 TOKEN = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
-FAST = Backoff(base=0.001, cap=0.005)
+FAST = Retry(backoff_base=0.001, backoff_cap=0.005)
 
 
 def ticking_clock(offset: dt.timedelta = dt.timedelta(0)) -> Callable[[], dt.datetime]:

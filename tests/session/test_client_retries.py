@@ -12,11 +12,14 @@ from session_helpers import FAST, ticking_clock
 from verifying_server import Reply, VerifyingServer
 
 from apiclient import Credentials
-from apiclient.session import Backoff, Client
+from apiclient.retry import Retry
+from apiclient.session import Client
 
 
 def client_for(server: VerifyingServer, credentials: Credentials, **options: object) -> Client:
-    options.setdefault("backoff", FAST)
+    attempts = options.pop("retries", FAST.attempts)
+    retry = options.pop("retry", FAST)
+    options["retry"] = retry._replace(attempts=attempts)  # type: ignore[attr-defined]
     return Client(server.url, credentials=credentials, region="us-east-1", **options)  # type: ignore[arg-type]
 
 
@@ -98,17 +101,19 @@ def test_retry_after_http_date_is_honoured_and_capped(
 ) -> None:
     later = email.utils.format_datetime(dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1), usegmt=True)
     server.fail_next(Reply(503, {"Retry-After": later}))
-    client = client_for(server, credentials, backoff=Backoff(base=0.001, cap=0.001, retry_after_cap=0.3))
+    client = client_for(
+        server, credentials, retry=Retry(backoff_base=0.001, backoff_cap=0.001, retry_after_cap=0.3)
+    )
     started = time.monotonic()
     assert client.get("/pets").status_code == 200
     assert 0.3 <= time.monotonic() - started < 3.0
 
 
 def test_backoff_has_full_jitter_below_an_exponential_cap() -> None:
-    backoff = Backoff(base=0.1, cap=0.35)
+    backoff = Retry(backoff_base=0.1, backoff_cap=0.35)
     for attempt, ceiling in [(1, 0.1), (2, 0.2), (3, 0.35), (8, 0.35)]:
         waits = [backoff.delay(attempt) for _ in range(200)]
         assert all(0.0 <= wait <= ceiling for wait in waits)
         assert max(waits) - min(waits) > ceiling / 4  # spread, not a fixed wait
     assert backoff.delay(1, retry_after=12.0) == 12.0
-    assert Backoff(retry_after_cap=5.0).delay(1, retry_after=120.0) == 5.0
+    assert Retry(retry_after_cap=5.0).delay(1, retry_after=120.0) == 5.0

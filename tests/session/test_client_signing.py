@@ -112,7 +112,7 @@ def test_debug_logs_have_no_secrets(server: VerifyingServer, caplog: pytest.LogC
     temporary = Credentials(ACCESS_KEY, SECRET_KEY, TOKEN)
     caplog.set_level(logging.DEBUG, logger="apiclient")
     client = Client(
-        server.url, credentials=temporary, region="us-east-1", api_key="EXAMPLEAPIKEY", backoff=FAST
+        server.url, credentials=temporary, region="us-east-1", api_key="EXAMPLEAPIKEY", retry=FAST
     )
     assert client.get("/old").status_code == 200
     session_lines = [r.getMessage() for r in caplog.records if r.name == "apiclient.session"]

@@ -10,11 +10,12 @@ from session_helpers import ACCESS_KEY, SECRET_KEY, TOKEN
 from verifying_server import MISMATCH, Reply, VerifyingServer, refusal
 
 from apiclient import Credentials
-from apiclient._clock import server_time
-from apiclient._retry import retry_after_seconds
+from apiclient._call import Attempt, server_time
 from apiclient.diagnostics import diagnose
 from apiclient.endpoint import parse_url
+from apiclient.retry import retry_after_seconds
 from apiclient.session import Client
+from apiclient.sigv4 import Signature
 
 
 class Decision:
@@ -27,16 +28,26 @@ class Decision:
         return {"result": "EXPLICIT_DENY"}
 
 
-def refused(server: VerifyingServer, credentials: Credentials, reply: Reply, path: str = "/pets") -> Any:
+def refused(
+    server: VerifyingServer, credentials: Credentials, reply: Reply, path: str = "/pets"
+) -> tuple[Any, Signature | None]:
+    """The refused response, and the signature of the attempt refused (from ``on_attempt``)."""
     server.replies[path] = reply
-    client = Client(server.url, credentials=credentials, region="us-east-1", raise_for_access_denied=False)
+    attempts: list[Attempt] = []
+    client = Client(
+        server.url,
+        credentials=credentials,
+        region="us-east-1",
+        raise_for_access_denied=False,
+        on_attempt=attempts.append,
+    )
     response = client.get(path)
     assert response.status_code == reply.status
-    return response
+    return response, attempts[-1].signature
 
 
 def test_forbidden_without_an_api_key_says_so(server: VerifyingServer, credentials: Credentials) -> None:
-    response = refused(server, credentials, refusal(403, "ForbiddenException", "Forbidden"))
+    response, _signature = refused(server, credentials, refusal(403, "ForbiddenException", "Forbidden"))
     diagnosis = diagnose(response)
     assert diagnosis.cause == "forbidden_generic"
     assert "no x-api-key header was sent" in diagnosis.evidence
@@ -46,7 +57,7 @@ def test_signature_endpoint_and_expired_credentials(server: VerifyingServer) -> 
     expired = Credentials(
         ACCESS_KEY, SECRET_KEY, TOKEN, expiry=dt.datetime.now(dt.timezone.utc) - dt.timedelta(1)
     )
-    response = refused(
+    response, signature = refused(
         server,
         expired,
         refusal(403, "ExpiredTokenException", "The security token included in the request is expired"),
@@ -54,7 +65,7 @@ def test_signature_endpoint_and_expired_credentials(server: VerifyingServer) -> 
     endpoint = parse_url("https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/prod")
     diagnosis = diagnose(
         response,
-        signature=response.request.apiclient_signature,
+        signature=signature,
         endpoint=endpoint,
         credentials=expired,
         clock_offset=-42.0,
@@ -74,10 +85,10 @@ def test_a_scope_for_another_region_refines_an_ambiguous_mismatch(
 ) -> None:
     # A customized gateway response hides "Credential should be scoped to ...": only the
     # generic mismatch text arrives, yet the scope (us-east-1) is not the host's (us-west-2).
-    response = refused(server, credentials, refusal(403, "InvalidSignatureException", MISMATCH))
+    response, signature = refused(server, credentials, refusal(403, "InvalidSignatureException", MISMATCH))
     diagnosis = diagnose(
         response,
-        signature=response.request.apiclient_signature,
+        signature=signature,
         endpoint=parse_url("https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/prod"),
     )
     assert diagnosis.cause == "wrong_region"
@@ -89,8 +100,8 @@ def test_a_scope_for_another_region_refines_an_ambiguous_mismatch(
 def test_a_matching_scope_leaves_the_mismatch_alone(
     server: VerifyingServer, credentials: Credentials
 ) -> None:
-    response = refused(server, credentials, refusal(403, "InvalidSignatureException", MISMATCH))
-    diagnosis = diagnose(response, signature=response.request.apiclient_signature)
+    response, signature = refused(server, credentials, refusal(403, "InvalidSignatureException", MISMATCH))
+    diagnosis = diagnose(response, signature=signature)
     assert diagnosis.cause == "signature_mismatch"
 
 
