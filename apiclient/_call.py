@@ -37,7 +37,7 @@ from apiclient.errors import EndpointError, RedirectError
 from apiclient.retry import Retry, retry_after_seconds
 
 if TYPE_CHECKING:
-    from apiclient.diagnostics import Diagnosis, RefusedCall
+    from apiclient.diagnostics import DiagnoseOptions, Diagnosis, RefusedCall
 
 __all__ = [
     "CallPlan",
@@ -49,10 +49,17 @@ __all__ = [
     "SendFailed",
     "SkewClock",
     "Sleep",
+    "as_credentials",
+    "botocore_region",
     "call_flow",
     "check_transport",
+    "default_credentials",
+    "diagnose_refusal",
     "drive",
     "drive_async",
+    "host_header",
+    "join_url",
+    "parse_address",
     "snapshot_of",
 ]
 
@@ -491,3 +498,72 @@ async def drive_async(
         if last is not None:
             await close(last.native)
         raise
+
+
+# -- what both drivers share ---------------------------------------------------------------------
+
+
+def default_credentials() -> CredentialProvider:
+    """``apiclient.credentials.default()``, imported only when a client is given no credentials."""
+    from apiclient.credentials import default  # noqa: PLC0415
+
+    return default()
+
+
+def as_credentials(source: object) -> Credentials | CredentialProvider:
+    """What a ``credentials=`` argument may be: ``Credentials``, a provider, or a boto3/botocore
+    session or credentials object (whose refresh stays botocore's)."""
+    if isinstance(source, Credentials | CredentialProvider):
+        return source
+    from apiclient.credentials import from_botocore  # noqa: PLC0415
+
+    return from_botocore(source)
+
+
+def diagnose_refusal(refused: RefusedCall, options: DiagnoseOptions | Mapping[str, Any] | None) -> Diagnosis:
+    """The diagnosis of a refused call (the policy engine and STS are asked only when told to)."""
+    from apiclient.diagnostics import DiagnoseOptions, diagnose_call  # noqa: PLC0415
+
+    if options is not None and not isinstance(options, DiagnoseOptions):
+        options = DiagnoseOptions(**options)
+    return diagnose_call(refused, options)
+
+
+def join_url(base_url: str, path_or_url: str) -> str:
+    """An absolute URL as is; a path joined to ``base_url`` (a leading ``/`` is relative too)."""
+    if urlsplit(path_or_url).scheme:
+        return path_or_url
+    if not path_or_url:
+        return base_url
+    return f"{base_url.rstrip('/')}/{path_or_url.lstrip('/')}"
+
+
+def parse_address(address: str) -> tuple[str, int]:
+    """``"127.0.0.1:8443"`` or ``"[::1]:8443"`` -> (host, port); ValueError names the problem."""
+    host, sep, port = address.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
+        raise ValueError(f"connect_to must be 'HOST:PORT' (e.g. '127.0.0.1:8443'), not {address!r}")
+    return host, int(port)
+
+
+def host_header(url: str) -> str:
+    """The Host header for ``url``: the port only when it is not the scheme's default."""
+    scheme, host, port = origin(url)
+    shown = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(scheme)
+    return shown if port == default else f"{shown}:{port}"
+
+
+def botocore_region(credentials: object) -> str | None:
+    """The region of a boto3 or botocore session given as credentials (None for anything else)."""
+    if credentials is None or isinstance(credentials, Credentials | CredentialProvider):
+        return None
+    value = getattr(credentials, "region_name", None)
+    if isinstance(value, str) and value:
+        return value
+    get_config = getattr(credentials, "get_config_variable", None)
+    if callable(get_config):
+        value = get_config("region")
+        return value if isinstance(value, str) and value else None
+    return None

@@ -12,7 +12,6 @@ import datetime as _dt
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, cast
-from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -24,10 +23,17 @@ from apiclient._call import (
     Request,
     SendFailed,
     SkewClock,
+    as_credentials,
+    botocore_region,
     call_flow,
     check_transport,
+    default_credentials,
+    diagnose_refusal,
     drive,
+    host_header,
+    join_url,
     needs_body,
+    parse_address,
     snapshot_of,
 )
 from apiclient.credentials.base import CredentialProvider, Credentials
@@ -38,7 +44,7 @@ from apiclient.retry import Retry
 if TYPE_CHECKING:
     from requests.adapters import _HostParams, _PoolKwargs
 
-    from apiclient.diagnostics import DiagnoseOptions, Diagnosis, RefusedCall
+    from apiclient.diagnostics import DiagnoseOptions
 
 __all__ = ["Client", "ConnectToAdapter", "parse_address"]
 
@@ -47,41 +53,6 @@ _SEND_OPTIONS = ("timeout", "verify", "cert", "proxies", "stream")
 _POOL_SIZE = 32
 
 Timeout = float | tuple[float, float]
-
-
-def default_credentials() -> CredentialProvider:
-    """``apiclient.credentials.default()``, imported only when a client is given no credentials."""
-    from apiclient.credentials import default  # noqa: PLC0415
-
-    return default()
-
-
-def as_credentials(source: object) -> Credentials | CredentialProvider:
-    """What a ``credentials=`` argument may be: ``Credentials``, a provider, or a boto3/botocore
-    session or credentials object (whose refresh stays botocore's)."""
-    if isinstance(source, Credentials | CredentialProvider):
-        return source
-    from apiclient.credentials import from_botocore  # noqa: PLC0415
-
-    return from_botocore(source)
-
-
-def diagnose_refusal(refused: RefusedCall, options: DiagnoseOptions | Mapping[str, Any] | None) -> Diagnosis:
-    """The diagnosis of a refused call (the policy engine and STS are asked only when told to)."""
-    from apiclient.diagnostics import DiagnoseOptions, diagnose_call  # noqa: PLC0415
-
-    if options is not None and not isinstance(options, DiagnoseOptions):
-        options = DiagnoseOptions(**options)
-    return diagnose_call(refused, options)
-
-
-def join_url(base_url: str, path_or_url: str) -> str:
-    """An absolute URL as is; a path joined to ``base_url`` (a leading ``/`` is relative too)."""
-    if urlsplit(path_or_url).scheme:
-        return path_or_url
-    if not path_or_url:
-        return base_url
-    return f"{base_url.rstrip('/')}/{path_or_url.lstrip('/')}"
 
 
 class Client:
@@ -149,7 +120,7 @@ class Client:
             )
         source = as_credentials(credentials) if credentials is not None else default_credentials()
         self.endpoint: Endpoint = parse_url(
-            base_url, region=region or _botocore_region(credentials), service=service, stage=stage
+            base_url, region=region or botocore_region(credentials), service=service, stage=stage
         )
         check_transport(base_url, allow_http, EndpointError)
         self.base_url = base_url
@@ -324,31 +295,7 @@ def _new_session() -> requests.Session:
     return session
 
 
-def _botocore_region(credentials: object) -> str | None:
-    # A boto3 or botocore session knows its region; used when neither region= nor the URL says.
-    if credentials is None or isinstance(credentials, Credentials | CredentialProvider):
-        return None
-    for attribute in ("region_name",):
-        value = getattr(credentials, attribute, None)
-        if isinstance(value, str) and value:
-            return value
-    get_config = getattr(credentials, "get_config_variable", None)
-    if callable(get_config):
-        value = get_config("region")
-        return value if isinstance(value, str) and value else None
-    return None
-
-
 # -- curl's --connect-to for requests ------------------------------------------------------------
-
-
-def parse_address(address: str) -> tuple[str, int]:
-    """``"127.0.0.1:8443"`` or ``"[::1]:8443"`` -> (host, port); ValueError names the problem."""
-    host, sep, port = address.rpartition(":")
-    host = host.strip("[]")
-    if not sep or not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
-        raise ValueError(f"connect_to must be 'HOST:PORT' (e.g. '127.0.0.1:8443'), not {address!r}")
-    return host, int(port)
 
 
 class ConnectToAdapter(HTTPAdapter):
@@ -396,11 +343,3 @@ class ConnectToAdapter(HTTPAdapter):
             # The chosen address wins over proxies from the environment, as with curl's --connect-to.
             proxies = None
         return super().send(request, stream, timeout, verify, cert, proxies)
-
-
-def host_header(url: str) -> str:
-    """The Host header for ``url``: the port only when it is not the scheme's default."""
-    scheme, host, port = origin(url)
-    shown = f"[{host}]" if ":" in host else host
-    default = {"http": 80, "https": 443}.get(scheme)
-    return shown if port == default else f"{shown}:{port}"

@@ -8,7 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from apiclient.errors import CredentialsError
 
-__all__ = ["CredentialProvider", "Credentials", "Refreshable", "snapshot"]
+__all__ = ["CredentialProvider", "Credentials", "Peekable", "Refreshable", "snapshot"]
 
 
 class Credentials:
@@ -20,7 +20,7 @@ class Credentials:
 
     # A hand-written immutable class rather than a dataclass: ``dataclasses``
     # imports ``inspect``, which alone would cost a Lambda cold start most of
-    # its 10% budget (issue 2, "Done when").
+    # its 10% budget (docs/performance.md, cold start).
     __slots__ = ("access_key", "expiry", "secret_key", "token")
 
     access_key: str
@@ -103,6 +103,19 @@ class Refreshable(Protocol):
     """A provider that can be told its current credentials were refused."""
 
     def force_refresh(self) -> Credentials: ...
+
+
+@runtime_checkable
+class Peekable(Protocol):
+    """A provider that can say, without any I/O, what ``get()`` would do.
+
+    ``peek()`` returns ``(credentials, refresh_wanted)``: ``credentials`` is a snapshot usable
+    now without I/O (None when ``get()`` must block to fetch), and ``refresh_wanted`` is True
+    when a refresh is due (the advisory window: the snapshot is still good, but a background
+    refresh should start). Asyncio callers use it to keep blocking refreshes off the loop.
+    """
+
+    def peek(self) -> tuple[Credentials | None, bool]: ...
 
 
 def snapshot(source: Credentials | CredentialProvider) -> Credentials:

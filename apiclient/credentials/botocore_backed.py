@@ -66,6 +66,24 @@ class BotocoreProvider:
         self._cache = (frozen, credentials)
         return credentials
 
+    def peek(self) -> tuple[Credentials | None, bool]:
+        """What ``get()`` would do, without I/O (``credentials.base.Peekable``).
+
+        botocore refreshes inside ``get_frozen_credentials()`` once its advisory window opens,
+        so from then on only the last snapshot is offered, until its mandatory window.
+        """
+        source = self._botocore_credentials
+        refresh_needed = getattr(source, "refresh_needed", None)
+        if not callable(refresh_needed):
+            return self.get(), False  # static botocore credentials: no I/O
+        if not refresh_needed():
+            return self.get(), False
+        cache = self._cache
+        mandatory = getattr(source, "_mandatory_refresh_timeout", 0)
+        if cache is not None and not refresh_needed(mandatory):
+            return cache[1], True
+        return None, True
+
     def _label(self) -> str:
         where = f"profile {self._profile!r}" if self._profile is not None else self._where
         return f"{where} ({self.method})"

@@ -95,6 +95,10 @@ class EnvironmentProvider:
             )
         return credentials
 
+    def peek(self) -> tuple[Credentials | None, bool]:
+        """Reading the environment is no I/O worth moving off an event loop (``Peekable``)."""
+        return self.get(), False
+
     def describe(self) -> dict[str, Any]:
         """``{"source": "environment", "access_key": ..., "expiry": ...}``."""
         return {"source": "environment", **public_fields(self._credentials)}

@@ -111,6 +111,24 @@ class RefreshingProvider(ABC):
                 return self._advisory_refresh(lease, now)
         return self._mandatory_refresh(lease)
 
+    def peek(self) -> tuple[Credentials | None, bool]:
+        """``(snapshot usable without I/O or None, refresh wanted)`` (``credentials.base.Peekable``).
+
+        Before the advisory window: the snapshot, no refresh. Inside it: the snapshot, and a
+        refresh is wanted unless a failed one waits for its retry time. Inside the mandatory
+        window, or before the first fetch: None, since ``get()`` must block.
+        """
+        lease = self._lease
+        if lease is None:
+            return None, True
+        now = self._clock()
+        if now < lease.advisory_at:
+            return lease.credentials, False
+        if now < lease.mandatory_at:
+            retry_at = self._advisory_retry_at
+            return lease.credentials, not (retry_at is not None and now < retry_at)
+        return None, True
+
     def force_refresh(self) -> Credentials:
         """Replace the current credentials now (they were refused); raises on failure.
 

@@ -22,6 +22,10 @@ class StaticProvider:
         """The snapshot given at construction."""
         return self._credentials
 
+    def peek(self) -> tuple[Credentials | None, bool]:
+        """The snapshot, never due for a refresh (``Peekable``)."""
+        return self._credentials, False
+
     def describe(self) -> dict[str, Any]:
         """``{"source": "static", "access_key": ...}`` (plus ``expiry`` when set)."""
         return {"source": self._source, **public_fields(self._credentials)}

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -25,9 +22,8 @@ from apiclient.gateway import GatewayConfig
 REGION = "us-west-2"
 API_ID = "a1b2c3d4e5"
 OWNER = "222222222222"
-REFERENCE = Path(
-    os.environ.get("APICLIENT_REFERENCE", Path(__file__).resolve().parents[3] / "shared" / "reference")
-)
+# API Gateway's exact 401/403 bodies, the project's own test data (sources cited inside the file).
+ERROR_ANSWERS = Path(__file__).resolve().parents[1] / "data" / "apigateway_errors.json"
 
 
 @dataclass(frozen=True)
@@ -77,14 +73,11 @@ def send(session: requests.Session, request: AWSRequest, **extra_headers: str) -
 
 
 def reference_body(prefix: str) -> str:
-    """The exact body recorded in apigateway-errors.md that starts with ``prefix`` (the test oracle)."""
-    path = REFERENCE / "apigateway-errors.md"
-    if not path.exists():
-        pytest.skip(f"reference {path} not available")
-    for candidate in re.findall(r"`(\{\"[Mm]essage\":\"[^`]*\"\})`", path.read_text(encoding="utf-8")):
-        if candidate.startswith(prefix):
-            return str(candidate)
-    raise AssertionError(f"no body starting with {prefix!r} in {path}")
+    """The exact body API Gateway sends that starts with ``prefix`` (the test oracle, from ERROR_ANSWERS)."""
+    for answer in json.loads(ERROR_ANSWERS.read_text(encoding="utf-8"))["responses"]:
+        if answer["body"].startswith(prefix):
+            return str(answer["body"])
+    raise AssertionError(f"no body starting with {prefix!r} in {ERROR_ANSWERS}")
 
 
 def message_of(response: requests.Response) -> str:
