@@ -11,9 +11,10 @@ from examples_support import EXAMPLES
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 
 
-def test_the_five_examples_of_issue_6_are_there() -> None:
+def test_every_example_is_there() -> None:
     assert [script.stem for script in SCRIPTS] == [
         "access_matrix",
+        "async_service",
         "ec2_service",
         "integrator_assume_role",
         "lambda_handler",

@@ -58,7 +58,11 @@ def test_the_first_fetch_runs_off_the_loop_once_for_all_tasks() -> None:
 
     async def scenario() -> tuple[float, list[Credentials]]:
         access = AsyncCredentials(source)
-        everyone = asyncio.ensure_future(asyncio.gather(*(access.get() for _ in range(50))))
+
+        async def everyone_asks() -> list[Credentials]:
+            return list(await asyncio.gather(*(access.get() for _ in range(50))))
+
+        everyone = asyncio.create_task(everyone_asks())
         stall = await _worst_stall(everyone)
         return stall, list(await everyone)
 

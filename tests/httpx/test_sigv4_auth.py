@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from apiclient import Credentials
+from apiclient import SigV4Auth as RequestsAuth
 from apiclient.gateway import Gateway
 from apiclient.httpx import SigV4Auth
 
@@ -86,7 +87,5 @@ def test_a_skewed_clock_is_corrected_inside_the_flow(gw: Gateway, flavour: str) 
 
 def test_the_requests_auth_is_not_an_httpx_auth() -> None:
     # The AttributeError users hit before: apiclient.SigV4Auth is for requests only.
-    from apiclient import SigV4Auth as RequestsAuth
-
     assert not isinstance(RequestsAuth(Credentials("AKIDEXAMPLE", "EXAMPLEKEY"), "us-east-1"), httpx.Auth)
     assert isinstance(SigV4Auth(Credentials("AKIDEXAMPLE", "EXAMPLEKEY"), "us-east-1"), httpx.Auth)
