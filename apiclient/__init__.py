@@ -19,6 +19,7 @@ and a Lambda cold start pays only for what it uses.
 
 from typing import TYPE_CHECKING, Any
 
+from apiclient._version import __version__
 from apiclient.credentials.base import CredentialProvider, Credentials
 from apiclient.endpoint import Endpoint, parse_url
 from apiclient.errors import (
@@ -65,8 +66,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(__all__)
 
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AccessDenied",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from email.utils import parsedate_to_datetime
@@ -31,8 +32,9 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from apiclient import sigv4
 from apiclient._redact import redact_url
+from apiclient._version import __version__
 from apiclient.credentials.base import CredentialProvider, Credentials, Refreshable
-from apiclient.endpoint import Endpoint, Origin, is_loopback, origin
+from apiclient.endpoint import Endpoint, Origin, is_loopback, origin, parse_url, region_of
 from apiclient.errors import EndpointError, RedirectError
 from apiclient.retry import Retry, retry_after_seconds
 
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from apiclient.diagnostics import DiagnoseOptions, Diagnosis, RefusedCall
 
 __all__ = [
+    "USER_AGENT",
     "CallPlan",
     "Flow",
     "NeedCredentials",
@@ -51,16 +54,20 @@ __all__ = [
     "Sleep",
     "as_credentials",
     "botocore_region",
+    "ca_bundle",
     "call_flow",
     "check_transport",
     "default_credentials",
     "diagnose_refusal",
     "drive",
     "drive_async",
+    "environment_region",
     "host_header",
     "join_url",
     "parse_address",
+    "resolve_endpoint",
     "snapshot_of",
+    "trace_headers",
 ]
 
 # The name the attempt log has always had, which users' logging configurations name.
@@ -567,3 +574,54 @@ def botocore_region(credentials: object) -> str | None:
         value = get_config("region")
         return value if isinstance(value, str) and value else None
     return None
+
+
+# -- the AWS settings that apply to an execute-api call ------------------------------------------
+
+# Appended to the HTTP library's own User-Agent, as AWS tools identify themselves.
+USER_AGENT = f"apiclient/{__version__}"
+
+
+def environment_region(environ: Mapping[str, str] | None = None) -> str | None:
+    """``AWS_REGION``, else ``AWS_DEFAULT_REGION``, else the profile's ``region`` (``AWS_PROFILE``
+    or ``default`` in ``AWS_CONFIG_FILE``), read without botocore as the AWS CLI v2 orders them."""
+    env = os.environ if environ is None else environ
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if env.get(name):
+            return env[name].strip()
+    profile = env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE") or "default"
+    path = env.get("AWS_CONFIG_FILE") or os.path.join(os.path.expanduser("~"), ".aws", "config")
+    import configparser  # noqa: PLC0415 - only when neither the URL nor the environment names a region
+
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (OSError, configparser.Error, UnicodeDecodeError):
+        return None
+    section = "default" if profile == "default" else f"profile {profile}"
+    value = parser.get(section, "region", fallback=None)
+    return value.strip() if value else None
+
+
+def resolve_endpoint(
+    base_url: str, *, region: str | None, service: str | None, stage: str | None, credentials: object
+) -> Endpoint:
+    """The endpoint, its region chosen as the AWS CLI v2 does: ``region=`` > the URL's region >
+    a boto3 session's region > ``AWS_REGION`` > ``AWS_DEFAULT_REGION`` > the profile's region."""
+    chosen = region or region_of(base_url) or botocore_region(credentials) or environment_region()
+    return parse_url(base_url, region=chosen, service=service, stage=stage)
+
+
+def ca_bundle(verify: bool | str | None) -> bool | str | None:
+    """``verify`` as given, else ``AWS_CA_BUNDLE`` (botocore honours it for every AWS call)."""
+    if verify is not None:
+        return verify
+    return os.environ.get("AWS_CA_BUNDLE") or None
+
+
+def trace_headers() -> dict[str, str]:
+    """Inside Lambda, the invocation's X-Ray trace header, forwarded as botocore forwards it."""
+    trace = os.environ.get("_X_AMZN_TRACE_ID")
+    if trace and os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        return {"X-Amzn-Trace-Id": trace}
+    return {}

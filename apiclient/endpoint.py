@@ -42,6 +42,7 @@ __all__ = [
     "parse_arn",
     "parse_url",
     "partition_for_region",
+    "region_of",
     "request_arn",
     "route_arn",
 ]
@@ -271,7 +272,8 @@ def _split(url: str) -> tuple[SplitResult, str, int | None]:
         raise EndpointError(f"{url!r} has no scheme: write it as https://{url.lstrip('/')}")
     if parts.scheme not in _DEFAULT_PORTS:
         raise EndpointError(
-            f"{url!r} uses {parts.scheme!r}: only http and https URLs (and wss for WebSocket APIs) can be called"
+            f"{url!r} uses {parts.scheme!r}: "
+            "only http and https URLs (and wss for WebSocket APIs) can be called"
         )
     host = parts.hostname
     if not host:
@@ -296,6 +298,15 @@ def _origin(parts: SplitResult, host: str, port: int | None) -> str:
     return f"{parts.scheme}://{shown}" + (f":{port}" if port is not None else "")
 
 
+def region_of(url: str) -> str | None:
+    """The region an execute-api (or Lambda URL) host names; None for any other URL."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+    return _classify_host(host)[3]
+
+
 def parse_url(
     url: str, *, region: str | None = None, service: str | None = None, stage: str | None = None
 ) -> Endpoint:
@@ -316,7 +327,7 @@ def parse_url(
         where = "a loopback URL" if kind == "local" else "a custom domain"
         raise EndpointError(
             f"cannot tell the AWS region of {url!r} ({where}); pass region= "
-            "(e.g. region='us-east-1'; --region on the command line)"
+            "(e.g. region='us-east-1'; --region on the command line) or set AWS_REGION"
         )
     in_path = kind in _STAGED_KINDS or (stage is not None and stage != DEFAULT_STAGE)
     if stage == DEFAULT_STAGE:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as _dt
+import os
+import ssl
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from functools import lru_cache
 from types import TracebackType
@@ -21,6 +23,7 @@ import httpx
 
 from apiclient import sigv4
 from apiclient._call import (
+    USER_AGENT,
     Attempt,
     CallPlan,
     Reply,
@@ -28,7 +31,7 @@ from apiclient._call import (
     SendFailed,
     SkewClock,
     as_credentials,
-    botocore_region,
+    ca_bundle,
     call_flow,
     check_transport,
     default_credentials,
@@ -38,7 +41,9 @@ from apiclient._call import (
     join_url,
     needs_body,
     parse_address,
+    resolve_endpoint,
     server_time,
+    trace_headers,
 )
 from apiclient.credentials.aio import AsyncCredentials
 from apiclient.credentials.base import CredentialProvider, Credentials, snapshot
@@ -186,7 +191,7 @@ class AsyncClient:
         clock: Callable[[], _dt.datetime] | None = None,
         diagnose_options: DiagnoseOptions | Mapping[str, Any] | None = None,
         on_attempt: Callable[[Attempt], None] | None = None,
-        verify: bool | str = True,
+        verify: bool | str | None = None,
         cert: str | tuple[str, str] | None = None,
     ) -> None:
         if cross_origin_redirects not in ("strip", "refuse"):
@@ -194,8 +199,8 @@ class AsyncClient:
                 f"cross_origin_redirects must be 'strip' or 'refuse', not {cross_origin_redirects!r}"
             )
         source = as_credentials(credentials) if credentials is not None else default_credentials()
-        self.endpoint: Endpoint = parse_url(
-            base_url, region=region or botocore_region(credentials), service=service, stage=stage
+        self.endpoint: Endpoint = resolve_endpoint(
+            base_url, region=region, service=service, stage=stage, credentials=credentials
         )
         check_transport(base_url, allow_http, EndpointError)
         self.base_url = base_url
@@ -216,13 +221,15 @@ class AsyncClient:
             raise_for_access_denied=raise_for_access_denied,
         )
         self._snapshots = AsyncCredentials(source)
-        self._headers = dict(headers or {})
+        self._headers = {"User-Agent": f"python-httpx/{httpx.__version__} {USER_AGENT}", **(headers or {})}
         if api_key is not None:
             self._headers["x-api-key"] = api_key
         self._connect_to = _address(connect_to) if connect_to is not None else None
         self._origin = origin(base_url)
         self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(timeout=_timeout(timeout), verify=verify, cert=cert)
+        self._client = client or httpx.AsyncClient(
+            timeout=_timeout(timeout), verify=_verify(ca_bundle(verify)), cert=cert
+        )
 
     @property
     def retry(self) -> Retry:
@@ -255,7 +262,7 @@ class AsyncClient:
         if "auth" in kwargs:
             raise TypeError("AsyncClient signs every request itself; remove auth=")
         follow = bool(kwargs.pop("follow_redirects", True))
-        headers = {**self._headers, **(kwargs.pop("headers", None) or {})}
+        headers = {**self._headers, **trace_headers(), **(kwargs.pop("headers", None) or {})}
         built = self._client.build_request(
             method.upper(), self.url_for(path_or_url), headers=headers, **kwargs
         )
@@ -366,6 +373,17 @@ def _timeout(timeout: Timeout) -> httpx.Timeout:
     return httpx.Timeout(timeout)
 
 
+def _verify(verify: bool | str | None) -> bool | ssl.SSLContext:
+    # httpx deprecates a path for verify=: a CA bundle file (or directory) becomes a context.
+    if verify is None:
+        return True
+    if isinstance(verify, bool):
+        return verify
+    if os.path.isdir(verify):
+        return ssl.create_default_context(capath=verify)
+    return ssl.create_default_context(cafile=verify)
+
+
 def _address(connect_to: str) -> tuple[str, int]:
     try:
         return parse_address(connect_to)
@@ -374,8 +392,6 @@ def _address(connect_to: str) -> tuple[str, int]:
 
 
 def _is_tls(error: BaseException) -> bool:
-    import ssl  # noqa: PLC0415
-
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, ssl.SSLError):

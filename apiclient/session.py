@@ -17,6 +17,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from apiclient._call import (
+    USER_AGENT,
     Attempt,
     CallPlan,
     Reply,
@@ -24,7 +25,7 @@ from apiclient._call import (
     SendFailed,
     SkewClock,
     as_credentials,
-    botocore_region,
+    ca_bundle,
     call_flow,
     check_transport,
     default_credentials,
@@ -34,10 +35,12 @@ from apiclient._call import (
     join_url,
     needs_body,
     parse_address,
+    resolve_endpoint,
     snapshot_of,
+    trace_headers,
 )
 from apiclient.credentials.base import CredentialProvider, Credentials
-from apiclient.endpoint import Endpoint, origin, parse_url
+from apiclient.endpoint import Endpoint, origin
 from apiclient.errors import AccessDenied, EndpointError
 from apiclient.retry import Retry
 
@@ -84,6 +87,12 @@ class Client:
             identity policies, ``identify=True`` to ask STS who signed, the API owner account...).
         on_attempt: called with each ``Attempt`` (method, URL, headers, the ``Signature``) just
             before it is sent, e.g. to show the canonical request.
+        verify: False, or a CA bundle's path; default ``AWS_CA_BUNDLE``, else requests' own
+            (``REQUESTS_CA_BUNDLE``, certifi).
+
+    The region is ``region``, else the URL's, else a boto3 session's, else ``AWS_REGION``,
+    ``AWS_DEFAULT_REGION`` or the profile's (the AWS CLI v2's order). Inside Lambda the
+    invocation's ``X-Amzn-Trace-Id`` is forwarded; the User-Agent ends in ``apiclient/VERSION``.
 
     Raises:
         EndpointError: a base URL that cannot be called (bad URL, unknown region, plain http).
@@ -113,14 +122,15 @@ class Client:
         clock: Callable[[], _dt.datetime] | None = None,
         diagnose_options: DiagnoseOptions | Mapping[str, Any] | None = None,
         on_attempt: Callable[[Attempt], None] | None = None,
+        verify: bool | str | None = None,
     ) -> None:
         if cross_origin_redirects not in ("strip", "refuse"):
             raise ValueError(
                 f"cross_origin_redirects must be 'strip' or 'refuse', not {cross_origin_redirects!r}"
             )
         source = as_credentials(credentials) if credentials is not None else default_credentials()
-        self.endpoint: Endpoint = parse_url(
-            base_url, region=region or botocore_region(credentials), service=service, stage=stage
+        self.endpoint: Endpoint = resolve_endpoint(
+            base_url, region=region, service=service, stage=stage, credentials=credentials
         )
         check_transport(base_url, allow_http, EndpointError)
         self.base_url = base_url
@@ -141,7 +151,11 @@ class Client:
             allow_http=allow_http,
             raise_for_access_denied=raise_for_access_denied,
         )
-        self._headers = dict(headers or {})
+        self.verify = verify
+        self._headers = {
+            "User-Agent": f"{requests.utils.default_user_agent()} {USER_AGENT}",
+            **(headers or {}),
+        }
         if api_key is not None:
             self._headers["x-api-key"] = api_key
         self._owns_session = session is None
@@ -192,7 +206,7 @@ class Client:
         follow = bool(kwargs.pop("allow_redirects", True))
         send_options = {name: kwargs.pop(name) for name in _SEND_OPTIONS if name in kwargs}
         url = self.url_for(path_or_url)
-        headers = {**self._headers, **(kwargs.pop("headers", None) or {})}
+        headers = {**self._headers, **trace_headers(), **(kwargs.pop("headers", None) or {})}
         prepared = self._session.prepare_request(
             requests.Request(method.upper(), url, headers=headers, **kwargs)
         )
@@ -201,7 +215,7 @@ class Client:
                 url,
                 send_options.pop("proxies", {}),
                 send_options.pop("stream", None),
-                send_options.pop("verify", None),
+                ca_bundle(send_options.pop("verify", self.verify)),
                 send_options.pop("cert", None),
             )
         )

@@ -24,6 +24,8 @@ SECRET_KEY = "AWS_SECRET_ACCESS_KEY"
 SESSION_TOKEN = "AWS_SESSION_TOKEN"
 LEGACY_SESSION_TOKEN = "AWS_SECURITY_TOKEN"  # still honoured by botocore and the AWS CLI
 EXPIRATION = "AWS_CREDENTIAL_EXPIRATION"
+# What older aws-vault versions (and some wrappers) write instead of AWS_CREDENTIAL_EXPIRATION.
+LEGACY_EXPIRATION = "AWS_SESSION_EXPIRATION"
 
 
 def credentials_in_environment(environ: Mapping[str, str] | None = None) -> bool:
@@ -52,10 +54,14 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Credentials:
     for missing, present in ((ACCESS_KEY, SECRET_KEY), (SECRET_KEY, ACCESS_KEY)):
         if not env.get(missing):
             raise CredentialsError(f"{missing} is not set, but {present} is: set both")
-    return Credentials(access_key, secret_key, token, _parse_expiry(env.get(EXPIRATION)))
+    if env.get(EXPIRATION):
+        expiry = _parse_expiry(env[EXPIRATION], EXPIRATION)
+    else:
+        expiry = _parse_expiry(env.get(LEGACY_EXPIRATION), LEGACY_EXPIRATION)
+    return Credentials(access_key, secret_key, token, expiry)
 
 
-def _parse_expiry(text: str | None) -> _dt.datetime | None:
+def _parse_expiry(text: str | None, variable: str) -> _dt.datetime | None:
     if not text:
         return None
     # Python 3.10's fromisoformat rejects the "Z" suffix that AWS tools write.
@@ -64,7 +70,7 @@ def _parse_expiry(text: str | None) -> _dt.datetime | None:
         expiry = _dt.datetime.fromisoformat(normalized)
     except ValueError:
         raise CredentialsError(
-            f"{EXPIRATION}={text!r} is not an ISO 8601 time such as 2030-01-01T00:00:00Z"
+            f"{variable}={text!r} is not an ISO 8601 time such as 2030-01-01T00:00:00Z"
         ) from None
     if expiry.tzinfo is None:  # AWS writes UTC; a bare time is read as UTC too
         expiry = expiry.replace(tzinfo=_dt.timezone.utc)
@@ -111,7 +117,7 @@ def from_environment(*, clock: Clock = utc_now) -> EnvironmentProvider:
     """Credentials from ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` and ``AWS_SESSION_TOKEN``.
 
     ``AWS_SECURITY_TOKEN`` is accepted for the token, and ``AWS_CREDENTIAL_EXPIRATION``
-    (ISO 8601) for the expiry.
+    (ISO 8601; ``AWS_SESSION_EXPIRATION``, as older aws-vault writes it) for the expiry.
 
     Raises:
         CredentialsError: the variables are not set, or only partly.

@@ -239,3 +239,18 @@ def test_retry_from_the_environment_is_honoured(
             return (await api.get("/pets")).status_code
 
     assert run(call) == 503
+
+
+def test_the_user_agent_and_ca_bundle_settings_apply(
+    server: VerifyingServer, credentials: Credentials, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    async def call() -> None:
+        async with client_for(server, credentials) as api:
+            await api.get("/pets")
+
+    run(call)
+    agent = server.seen[-1].header("User-Agent") or ""
+    assert agent.startswith("python-httpx/") and agent.endswith(" apiclient/0.1.0")
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(tmp_path / "corporate-ca.pem"))
+    with pytest.raises(OSError):  # the bundle is read when the client is made: proof it is used
+        client_for(server, credentials)
