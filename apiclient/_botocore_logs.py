@@ -1,4 +1,4 @@
-"""A filter that masks credentials in botocore's DEBUG log lines.
+"""Filters that mask credentials in the log lines of the libraries apiclient calls.
 
 botocore logs raw STS responses (``botocore.parsers``: "Response body",
 including ``SecretAccessKey`` and ``SessionToken``), request parameters
@@ -15,7 +15,7 @@ import functools
 import logging
 import re
 
-__all__ = ["guard_botocore_logs"]
+__all__ = ["guard_botocore_logs", "guard_http_logs"]
 
 _LOGGERS = (
     "botocore.parsers",
@@ -65,3 +65,34 @@ def guard_botocore_logs() -> None:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
+
+
+# HTTP libraries log each request line with its query (urllib3 at DEBUG, httpx at INFO): a
+# presigned URL's query carries the session token and the signature.
+_HTTP_LOGGERS = ("urllib3.connectionpool", "httpx", "httpcore.http11", "httpcore.connection")
+
+
+@functools.cache
+def _presigned() -> re.Pattern[str]:
+    return re.compile(r"\b(X-Amz-Security-Token|X-Amz-Signature)=[^&\s\"']+", re.IGNORECASE)
+
+
+class _RedactPresignedQuery(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "X-Amz-" in message or "x-amz-" in message:
+            masked = _presigned().sub(r"\1=<redacted>", message)
+            if masked != message:
+                record.msg, record.args = masked, None
+        return True
+
+
+_HTTP_FILTER = _RedactPresignedQuery()
+
+
+def guard_http_logs() -> None:
+    """Install the presigned-query filter on the HTTP libraries' request loggers (idempotent)."""
+    for name in _HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if _HTTP_FILTER not in logger.filters:
+            logger.addFilter(_HTTP_FILTER)

@@ -71,7 +71,17 @@ def redact_canonical_request(text: str) -> str:
         name, sep, _value = line.partition(":")
         if sep and name in SECRET_HEADERS:
             lines[index] = f"{name}:{REDACTED}"
+        elif index == 2 and "=" in line:  # the canonical query of a presigned request
+            lines[index] = _redact_query(line)
     return "\n".join(lines)
+
+
+def _redact_query(query: str) -> str:
+    parts = []
+    for piece in query.split("&"):
+        key, eq, _value = piece.partition("=")
+        parts.append(f"{key}={REDACTED}" if eq and key.lower() in _SECRET_QUERY_KEYS else piece)
+    return "&".join(parts)
 
 
 def redact_url(url: str) -> str:
@@ -83,8 +93,4 @@ def redact_url(url: str) -> str:
     query, hash_sep, frag = query.partition("#")
     if hash_sep:
         fragment = f"#{frag}"
-    parts = []
-    for piece in query.split("&"):
-        key, eq, _value = piece.partition("=")
-        parts.append(f"{key}={REDACTED}" if eq and key.lower() in _SECRET_QUERY_KEYS else piece)
-    return f"{base}?{'&'.join(parts)}{fragment}"
+    return f"{base}?{_redact_query(query)}{fragment}"

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from apiclient import sigv4
+from apiclient._botocore_logs import guard_http_logs
 from apiclient._call import (
     USER_AGENT,
     Attempt,
@@ -103,6 +104,7 @@ class SigV4Auth(httpx.Auth):
         self.service = service
         self._clock = SkewClock(clock)
         self._async = AsyncCredentials(self.credentials)
+        guard_http_logs()
 
     def __repr__(self) -> str:
         return f"SigV4Auth(region={self.region!r}, service={self.service!r}, credentials={self.credentials})"
@@ -226,6 +228,7 @@ class AsyncClient:
             self._headers["x-api-key"] = api_key
         self._connect_to = _address(connect_to) if connect_to is not None else None
         self._origin = origin(base_url)
+        guard_http_logs()
         self._owns_client = client is None
         self._client = client or httpx.AsyncClient(
             timeout=_timeout(timeout), verify=_verify(ca_bundle(verify)), cert=cert

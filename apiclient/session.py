@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import requests
 from requests.adapters import HTTPAdapter
 
+from apiclient._botocore_logs import guard_http_logs
 from apiclient._call import (
     USER_AGENT,
     Attempt,
@@ -158,6 +159,7 @@ class Client:
         }
         if api_key is not None:
             self._headers["x-api-key"] = api_key
+        guard_http_logs()
         self._owns_session = session is None
         self._session = session or _new_session()
         if connect_to is not None:
