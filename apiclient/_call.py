@@ -39,7 +39,7 @@ from apiclient.errors import EndpointError, RedirectError
 from apiclient.retry import Retry, retry_after_seconds
 
 if TYPE_CHECKING:
-    from apiclient.diagnostics import DiagnoseOptions, Diagnosis, RefusedCall
+    from apiclient.diagnostics import Cause, DiagnoseOptions, Diagnosis, RefusedCall
 
 __all__ = [
     "USER_AGENT",
@@ -331,11 +331,10 @@ def _classify(reply: Reply) -> Diagnosis:
     return classify(reply.status, reply.headers, reply.body or b"")
 
 
-def _on_refusal(cause: str) -> str | None:
+def _on_refusal(cause: Cause) -> str | None:
     from apiclient.diagnostics import CAUSE_TABLE  # noqa: PLC0415
 
-    row = CAUSE_TABLE.get(cause)  # type: ignore[call-overload]
-    return None if row is None else row.on_refusal
+    return CAUSE_TABLE[cause].on_refusal
 
 
 def _refreshable(credentials: Credentials | CredentialProvider) -> bool:

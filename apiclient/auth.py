@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import requests
 
@@ -15,7 +16,7 @@ __all__ = ["SigV4Auth"]
 
 # Left by an earlier signature of the same request (a retry, a redirect hop): signed afresh.
 _SIGNATURE_HEADERS = frozenset({"authorization", "x-amz-date", "x-amz-security-token"})
-_CONTENT_SHA256 = "x-amz-content-sha256"
+_STALE_UNSIGNED = _SIGNATURE_HEADERS | {"x-amz-content-sha256"}
 
 
 @lru_cache(maxsize=256)
@@ -80,34 +81,41 @@ class SigV4Auth(requests.auth.AuthBase):
         return f"SigV4Auth(region={self.region!r}, service={self.service!r}, credentials={self.credentials})"
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        self.sign(request)
+        headers = request.headers
+        for name, value in sigv4.sign_request(*self._arguments(request), **self._options(request)).items():
+            headers[name] = value
         return request
 
     def sign(self, request: requests.PreparedRequest) -> sigv4.Signature:
         """Sign ``request`` in place; returns what the signature covered."""
-        url = request.url or ""
+        signature = sigv4.sign(*self._arguments(request), **self._options(request))
+        headers = request.headers
+        for name, value in signature.headers.items():
+            headers[name] = value
+        return signature
+
+    def _arguments(self, request: requests.PreparedRequest) -> tuple[str, str, list[tuple[str, str]], Any]:
+        """(method, url, headers, body), with what an earlier signature left removed."""
         headers = request.headers
         # One pass over (lower-case name, value) pairs; requests' CaseInsensitiveDict pop() and
         # update() go through exceptions and ABC checks, which showed up in the signed-GET benchmark.
         items = list(headers.lower_items())
-        stale = _SIGNATURE_HEADERS | {_CONTENT_SHA256} if self.unsigned_payload else _SIGNATURE_HEADERS
-        if any(name in stale for name, _ in items):
+        stale = _STALE_UNSIGNED if self.unsigned_payload else _SIGNATURE_HEADERS
+        if not stale.isdisjoint([name for name, _ in items]):
             for name, _ in items:
                 if name in stale:
                     del headers[name]
             items = [(name, value) for name, value in items if name not in stale]
-        signature = sigv4.sign(
-            request.method or "GET",
-            url,
-            items,
-            request.body,
-            credentials=snapshot(self.credentials),
-            region=self.region or _region_of_origin(_origin(url)),
-            service=self.service,
-            timestamp=self.clock(),
-            double_encode_path=self.double_encode_path,
-            unsigned_payload=self.unsigned_payload,
-        )
-        for name, value in signature.headers.items():
-            headers[name] = value
-        return signature
+        return request.method or "GET", request.url or "", items, request.body
+
+    def _options(self, request: requests.PreparedRequest) -> dict[str, Any]:
+        clock = self.clock
+        return {
+            "credentials": snapshot(self.credentials),
+            "region": self.region or _region_of_origin(_origin(request.url or "")),
+            "service": self.service,
+            # The signer reads the system clock itself, formatting the date once per second.
+            "timestamp": None if clock is _utc_now else clock(),
+            "double_encode_path": self.double_encode_path,
+            "unsigned_payload": self.unsigned_payload,
+        }

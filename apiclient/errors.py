@@ -24,11 +24,11 @@ from typing import Any, Protocol
 
 __all__ = [
     "AccessDenied",
-    "Explained",
     "ApiClientError",
     "ConfigError",
     "CredentialsError",
     "EndpointError",
+    "Explained",
     "PolicyError",
     "RedirectError",
     "SigningError",

@@ -151,10 +151,10 @@ class SigV4Auth(httpx.Auth):
         """True (and the clock corrected) when the refusal is for clock skew."""
         if not needs_body(response.status_code):
             return False
-        from apiclient.diagnostics import classify  # noqa: PLC0415 - only on a refusal
+        from apiclient.diagnostics import CAUSE_TABLE, classify  # noqa: PLC0415 - only on a refusal
 
         classified = classify(response.status_code, response.headers, body)
-        if classified.cause != "clock_skew":
+        if CAUSE_TABLE[classified.cause].on_refusal != "correct_clock":
             return False
         server = server_time(response.headers, classified.details)
         if server is None:

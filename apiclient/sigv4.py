@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import logging
 import re
+import time
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -113,24 +114,55 @@ class Signature(NamedTuple):
         )
 
 
-class _Canonical(NamedTuple):
-    text: str
-    signed_headers: str
-    amz_date: str
-    credentials: Credentials
-    extra_headers: dict[str, str]
+class _Template:
+    """The canonical request of one (method, URL, headers, token) around its date and body hash.
+
+    ``text = head + amz_date + tail + body_hash``; ``body_hash`` is set when the headers fix it
+    (a declared ``x-amz-content-sha256``, or ``UNSIGNED-PAYLOAD``).
+    """
+
+    __slots__ = ("body_hash", "extra", "head", "redacted", "signed_headers", "tail")
+
+    def __init__(
+        self, head: str, tail: str, signed_headers: str, body_hash: str | None, extra: dict[str, str]
+    ):
+        self.head = head
+        self.tail = tail
+        self.signed_headers = signed_headers
+        self.body_hash = body_hash
+        self.extra = extra  # the headers to add besides the date and Authorization (never mutated)
+        self.redacted: tuple[str, str] | None = None  # head and tail as shown: see _shown()
+
+
+# Services call the same few URLs with the same headers: their canonical pieces are computed once.
+# Bounded, and cleared whole when full (a dict operation is atomic, so threads need no lock).
+_TEMPLATES: dict[tuple[Any, ...], _Template] = {}
+_TEMPLATES_MAX = 512
+
+
+# (second, X-Amz-Date text) of the last signature: formatted once per second, replaced in one
+# assignment so that threads read either the old pair or the new one.
+_LAST_DATE: tuple[float, str] = (-1.0, "")
 
 
 def _amz_date(timestamp: _dt.datetime | None) -> str:
     """The ``X-Amz-Date`` text (basic ISO 8601, UTC) for ``timestamp`` or now."""
+    global _LAST_DATE  # noqa: PLW0603 - a one-entry cache
     if timestamp is None:
-        timestamp = _dt.datetime.now(_dt.timezone.utc)
+        second = time.time() // 1
     elif timestamp.tzinfo is None:
         raise SigningError("timestamp must be timezone-aware (e.g. datetime.now(timezone.utc))")
-    elif timestamp.utcoffset():
-        timestamp = timestamp.astimezone(_dt.timezone.utc)
-    t = timestamp
-    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
+    else:
+        second = timestamp.timestamp() // 1
+    last = _LAST_DATE
+    if last[0] == second:
+        return last[1]
+    t = _dt.datetime.fromtimestamp(second, _dt.timezone.utc) if timestamp is None else timestamp
+    if t.utcoffset():
+        t = t.astimezone(_dt.timezone.utc)
+    text = f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
+    _LAST_DATE = (second, text)
+    return text
 
 
 @lru_cache(maxsize=256)
@@ -310,6 +342,64 @@ def _file_hash(body: Any) -> str:
     return digest.hexdigest()
 
 
+def _template(
+    method: str, url: str, headers: HeaderInput | None, token: str | None, options: tuple[bool, bool, bool]
+) -> _Template:
+    """The canonical pieces of a request, from the cache when it was signed before.
+
+    ``options``: (unsigned_payload, double_encode_path, normalize_path).
+    """
+    if headers is None:
+        items: tuple[Any, ...] = ()
+    elif isinstance(headers, dict):
+        items = tuple(headers.items())
+    else:
+        items = tuple(headers.items() if isinstance(headers, Mapping) else headers)
+    key = (method, url, items, token, options)
+    try:
+        template = _TEMPLATES.get(key)
+    except TypeError:  # an unhashable header value: not cached (and refused below unless bytes-like)
+        return _build_template(key)
+    if template is None:
+        template = _build_template(key)
+        if len(_TEMPLATES) >= _TEMPLATES_MAX:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = template
+    return template
+
+
+def _build_template(key: tuple[Any, ...]) -> _Template:
+    method, url, items, token, (unsigned_payload, double_encode_path, normalize_path) = key
+    host, path, query = _split_url(url)
+    collected = _collect_headers(items, _DROP[token is not None, unsigned_payload])
+    if "host" not in collected:
+        collected["host"] = [host]
+    extra: dict[str, str] = {}
+    if token is not None:
+        extra["X-Amz-Security-Token"] = token
+        collected["x-amz-security-token"] = [_trim(token)]
+    body_hash: str | None = None
+    if unsigned_payload:
+        extra["X-Amz-Content-SHA256"] = UNSIGNED_PAYLOAD
+        collected["x-amz-content-sha256"] = [UNSIGNED_PAYLOAD]
+        body_hash = UNSIGNED_PAYLOAD
+    elif "x-amz-content-sha256" in collected:
+        # The caller declared the payload hash (as botocore honours): sign with that value.
+        body_hash = collected["x-amz-content-sha256"][-1]
+    # The date's value, the one part that changes, goes between head and tail.
+    block, signed = canonical_headers({**collected, "x-amz-date": []})
+    lines = block.split("\n")
+    split = signed.split(";").index("x-amz-date")
+    before = "".join([f"{line}\n" for line in lines[:split]])
+    after = "".join([f"{line}\n" for line in lines[split + 1 : -1]])
+    head = (
+        f"{method.upper()}\n"
+        f"{canonical_uri(path, double_encode=double_encode_path, normalize=normalize_path)}\n"
+        f"{canonical_query(query)}\n{before}x-amz-date:"
+    )
+    return _Template(head, f"\n{after}\n{signed}\n", signed, body_hash, extra)
+
+
 def _canonical(
     method: str,
     url: str,
@@ -321,34 +411,15 @@ def _canonical(
     double_encode_path: bool,
     normalize_path: bool,
     unsigned_payload: bool,
-) -> _Canonical:
+) -> tuple[str, _Template, str, Credentials]:
+    """``(canonical request, template, amz_date, credentials)``."""
     creds = _checked(credentials)
-    amz_date = _amz_date(timestamp)
-    host, path, query = _split_url(url)
-    collected = _collect_headers(headers, _DROP[creds.token is not None, unsigned_payload])
-    if "host" not in collected:
-        collected["host"] = [host]
-    extra = {"X-Amz-Date": amz_date}
-    collected["x-amz-date"] = [amz_date]
-    if creds.token is not None:
-        extra["X-Amz-Security-Token"] = creds.token
-        collected["x-amz-security-token"] = [_trim(creds.token)]
-    if unsigned_payload:
-        extra["X-Amz-Content-SHA256"] = UNSIGNED_PAYLOAD
-        collected["x-amz-content-sha256"] = [UNSIGNED_PAYLOAD]
-        body_hash = UNSIGNED_PAYLOAD
-    elif "x-amz-content-sha256" in collected:
-        # The caller declared the payload hash (as botocore honours): sign with that value.
-        body_hash = collected["x-amz-content-sha256"][-1]
-    else:
-        body_hash = payload_hash(body)
-    header_block, signed = canonical_headers(collected)
-    text = (
-        f"{method.upper()}\n"
-        f"{canonical_uri(path, double_encode=double_encode_path, normalize=normalize_path)}\n"
-        f"{canonical_query(query)}\n{header_block}\n{signed}\n{body_hash}"
+    template = _template(
+        method, url, headers, creds.token, (unsigned_payload, double_encode_path, normalize_path)
     )
-    return _Canonical(text, signed, amz_date, creds, extra)
+    amz_date = _amz_date(timestamp)
+    body_hash = template.body_hash or payload_hash(body)
+    return f"{template.head}{amz_date}{template.tail}{body_hash}", template, amz_date, creds
 
 
 def _checked(credentials: object) -> Credentials:
@@ -377,6 +448,25 @@ def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
     return hmac.digest(key, b"aws4_request", "sha256")
 
 
+@lru_cache(maxsize=128)
+def _hmac_pads(key: bytes) -> tuple[Any, Any]:
+    """SHA-256 states after HMAC's inner and outer padded keys (RFC 2104), copied per signature:
+    two block compressions and OpenSSL's digest look-up are paid once per key, not per call."""
+    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key.ljust(64, b"\0")))
+    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key.ljust(64, b"\0")))
+    return inner, outer
+
+
+class _Signed(NamedTuple):
+    headers: dict[str, str]
+    text: str
+    template: _Template
+    amz_date: str
+    credentials: Credentials
+    scope: str
+    string_to_sign: str
+
+
 def _sign(
     method: str,
     url: str,
@@ -390,28 +480,34 @@ def _sign(
     double_encode_path: bool,
     normalize_path: bool,
     unsigned_payload: bool,
-) -> tuple[_Canonical, str, str]:
-    """``(canonical, scope, string to sign)``; the Authorization header is in canonical.extra_headers."""
+) -> _Signed:
     if not region or not service:
         raise SigningError("a region and a service are needed to sign (e.g. region='us-east-1')")
-    canonical = _canonical(
+    text, template, amz_date, creds = _canonical(
         method, url, headers, body, credentials=credentials, timestamp=timestamp,
         double_encode_path=double_encode_path, normalize_path=normalize_path,
         unsigned_payload=unsigned_payload,
     )  # fmt: skip
-    date = canonical.amz_date[:8]
+    date = amz_date[:8]
     scope = f"{date}/{region}/{service}/aws4_request"
-    to_sign = string_to_sign(canonical.amz_date, scope, canonical.text)
-    creds = canonical.credentials
-    signature = hmac.digest(signing_key(creds.secret_key, date, region, service), to_sign.encode(), "sha256")
-    canonical.extra_headers["Authorization"] = (
-        f"{ALGORITHM} Credential={creds.access_key}/{scope}, "
-        f"SignedHeaders={canonical.signed_headers}, Signature={signature.hex()}"
-    )
+    to_sign = f"{ALGORITHM}\n{amz_date}\n{scope}\n{hashlib.sha256(text.encode()).hexdigest()}"
+    inner, outer = _hmac_pads(signing_key(creds.secret_key, date, region, service))
+    inner = inner.copy()
+    inner.update(to_sign.encode())
+    outer = outer.copy()
+    outer.update(inner.digest())
+    added = {
+        "X-Amz-Date": amz_date,
+        **template.extra,
+        "Authorization": (
+            f"{ALGORITHM} Credential={creds.access_key}/{scope}, "
+            f"SignedHeaders={template.signed_headers}, Signature={outer.hexdigest()}"
+        ),
+    }
     if _log.isEnabledFor(logging.DEBUG):
-        _log.debug("canonical request:\n%s", redact_canonical_request(canonical.text))
+        _log.debug("canonical request:\n%s", redact_canonical_request(text))
         _log.debug("string to sign:\n%s", to_sign)
-    return canonical, scope, to_sign
+    return _Signed(added, text, template, amz_date, creds, scope, to_sign)
 
 
 def sign_request(
@@ -442,12 +538,11 @@ def sign_request(
     Raises:
         SigningError: a URL, header value, body or timestamp that cannot be signed.
     """
-    canonical, _, _ = _sign(
+    return _sign(
         method, url, headers, body, credentials=credentials, region=region, service=service,
         timestamp=timestamp, double_encode_path=double_encode_path, normalize_path=normalize_path,
         unsigned_payload=unsigned_payload,
-    )  # fmt: skip
-    return canonical.extra_headers
+    ).headers  # fmt: skip
 
 
 def sign(
@@ -466,28 +561,37 @@ def sign(
 ) -> Signature:
     """Like ``sign_request``, returning a ``Signature`` with the canonical request (token
     masked), the string to sign and the scope, for diagnostics."""
-    canonical, scope, to_sign = _sign(
+    signed = _sign(
         method, url, headers, body, credentials=credentials, region=region, service=service,
         timestamp=timestamp, double_encode_path=double_encode_path, normalize_path=normalize_path,
         unsigned_payload=unsigned_payload,
     )  # fmt: skip
-    text = canonical.text
-    token = canonical.credentials.token
-    if token is not None:
-        text = text.replace(f"\nx-amz-security-token:{token}\n", f"\nx-amz-security-token:{REDACTED}\n", 1)
-    if "\nx-api-key:" in text or "cookie:" in text:
-        text = redact_canonical_request(text)
+    template = signed.template
+    head, tail = template.redacted or _redact_template(template, signed.credentials.token)
+    text = f"{head}{signed.amz_date}{tail}{signed.text.rpartition(chr(10))[2]}"
     return Signature(
-        headers=canonical.extra_headers,
+        headers=signed.headers,
         canonical_request=text,
-        string_to_sign=to_sign,
-        scope=scope,
-        signed_headers=canonical.signed_headers,
-        timestamp=canonical.amz_date,
+        string_to_sign=signed.string_to_sign,
+        scope=signed.scope,
+        signed_headers=signed.template.signed_headers,
+        timestamp=signed.amz_date,
         region=region,
         service=service,
-        access_key=canonical.credentials.access_key,
+        access_key=signed.credentials.access_key,
     )
+
+
+def _redact_template(template: _Template, token: str | None) -> tuple[str, str]:
+    """The template's head and tail with the token, API keys and cookies masked (kept on it)."""
+    head, tail = template.head, template.tail
+    if token is not None:  # its line sorts after x-amz-date's, so it is in the tail
+        tail = tail.replace(f"\nx-amz-security-token:{token}\n", f"\nx-amz-security-token:{REDACTED}\n", 1)
+    if any("\nx-api-key:" in part or "cookie:" in part for part in (head, tail)):
+        # Line by line: the date's line, split between head and tail, is not a secret header.
+        head, tail = redact_canonical_request(head), redact_canonical_request(tail)
+    template.redacted = (head, tail)
+    return head, tail
 
 
 def canonical_request(
@@ -511,4 +615,4 @@ def canonical_request(
         method, url, headers, body, credentials=credentials, timestamp=timestamp,
         double_encode_path=double_encode_path, normalize_path=normalize_path,
         unsigned_payload=unsigned_payload,
-    ).text  # fmt: skip
+    )[0]  # fmt: skip

@@ -5,7 +5,7 @@ import: ``import apiclient``, take credentials from the environment (``credentia
 whose environment branch imports no boto3), and sign one request with ``SigV4Auth``; it then asserts
 that boto3, botocore and click were never imported. The baseline process only imports requests.
 Runs alternate between the two so that machine noise hits both alike.
-Goal (issue 2, "Done when"): median apiclient / median requests <= 1.10.
+Goal (docs/performance.md): median apiclient / median requests <= 1.10.
 
 Run: python3 benchmarks/bench_coldstart.py [--runs N] [--explain] [--json]
 """

@@ -4,7 +4,7 @@ One ``requests.Session`` (one kept-alive connection per client thread) signs eve
 SigV4Auth and sends it to a gateway on 127.0.0.1; every request is verified (botocore on the server side
 too) and authorized by the policy engine before its 200. The gateway runs in its own process, as
 ``apiclient serve`` does, so client and server do not share one interpreter lock.
-Goal (issue 4): >= 300/s on 2 cores.
+Goal (docs/performance.md): >= 300/s on 2 cores.
 
 Besides the rate it prints the CPU milliseconds each side spent per request (Linux /proc), which stay
 meaningful when other work shares the machine: 1000 / server_cpu_ms is the gateway's capacity per core.

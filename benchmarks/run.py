@@ -1,7 +1,7 @@
 """Every benchmark, one table: metric, ours, peer, ratio, goal, met; then the machine it ran on.
 
 Each ``bench_*.py`` runs in its own interpreter, one after another, with ``--json``; this script only
-reads their results and compares them with the goals of issues 2, 3, 4 and 6. The table is Markdown,
+reads their results and compares them with the goals in docs/performance.md. The table is Markdown,
 so that it can go into docs/performance.md as printed.
 
 Run: python3 benchmarks/run.py [--quick]
@@ -97,7 +97,7 @@ def _number(cell: str) -> float:
 
 
 def refresh_rows(result: dict[str, Any]) -> list[Row]:
-    """bench_refresh.py: 32 threads across refreshes; one STS call per refresh (issue 2)."""
+    """bench_refresh.py: 32 threads across refreshes; one STS call per refresh."""
     needed, columns = result["refreshes_needed"], result["columns"]
     rows = []
     for column in ("busy", "paced"):
@@ -131,7 +131,7 @@ def refresh_rows(result: dict[str, Any]) -> list[Row]:
 
 
 def policy_rows(result: dict[str, Any]) -> list[Row]:
-    """bench_policy.py: authorize() at 10/100/1000 statements; <= 2 ms at 100, linear (issue 3)."""
+    """bench_policy.py: authorize() at 10/100/1000 statements; <= 2 ms at 100, linear."""
     # Cells are "median/best" milliseconds; the median is what a caller meets on a shared machine.
     ms = {int(row["statements"]): float(row["authorize(dict)"].split("/")[0]) for row in result["rows"]}
     # Linear: 1000 statements cost at most 1.5x ten times the 100-statement figure. (10 statements
@@ -152,7 +152,7 @@ def policy_rows(result: dict[str, Any]) -> list[Row]:
 
 
 def gateway_rows(result: dict[str, Any]) -> list[Row]:
-    """bench_gateway.py: verified requests per second with keep-alive; goal >= 300/s (issue 4).
+    """bench_gateway.py: verified requests per second with keep-alive; goal >= 300/s.
 
     One client thread measures a round trip (its own signing plus the gateway's work, in turn); the
     throughput goal is judged with two, which keep the gateway busy while each signs its next call.

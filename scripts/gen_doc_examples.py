@@ -4,8 +4,8 @@
     python3 scripts/gen_doc_examples.py DIR      # write them under DIR instead (the up-to-date test)
 
 Nothing in these files is typed by hand: each refusal is provoked on the local gateway (or, for the
-causes the gateway cannot produce, API Gateway's captured response from
-../shared/reference/apigateway-errors.md is classified), and each CLI output is what the command printed.
+causes the gateway cannot produce, API Gateway's documented or captured response, as in
+tests/data/apigateway_errors.json, is classified), and each CLI output is what the command printed.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ _GATEWAY_URL = re.compile(r"^http://127\.0\.0\.1:\d+/\S*$")
 VPCE_URL = "http://vpce-0123456789abcdef0-abcdefgh.execute-api.us-west-2.vpce.amazonaws.com/prod"
 
 # Responses the gateway cannot produce by itself (authorizers, WAF), as API Gateway sends them
-# (../shared/reference/apigateway-errors.md), replayed by mock routes so they travel over HTTP.
+# (API Gateway Developer Guide, "Gateway response types for API Gateway"), replayed by mock routes so
+# they travel over HTTP.
 REPLAYS: dict[str, tuple[int, dict[str, str], object]] = {
     "authorizer-401": (401, {"x-amzn-ErrorType": "UnauthorizedException"}, {"message": "Unauthorized"}),
     "authorizer-deny": (

@@ -13,13 +13,13 @@ def test_all_is_sorted_and_every_name_exists() -> None:
 
 
 def test_design_contract_names_are_public() -> None:
-    # DESIGN.md "Contracts": these names are promised to users.
+    # The public contract (README, docs): these names are promised to users.
     for name in ("Client", "SigV4Auth", "Credentials", "AccessDenied", "diagnose"):
         assert name in apiclient.__all__
 
 
 def test_import_loads_no_boto3_botocore_click_or_policy_engine() -> None:
-    # A Lambda cold start must not pay for them (issue 2, "Done when").
+    # A Lambda cold start must not pay for them (docs/performance.md, cold start).
     code = (
         "import sys, apiclient; "
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 'click', 'yaml')"

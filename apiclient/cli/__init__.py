@@ -1,10 +1,11 @@
 """The ``apiclient`` command line (click): invoke, whoami, explain, check, serve, demo.
 
-``import apiclient`` never imports this package, so the library does not pay for click. Each
-command's module is imported when that command runs. Exit codes are documented in
-:mod:`apiclient.cli.errors` and in ``apiclient --help``.
+``import apiclient`` never imports this package, so the library does not pay for click. The root
+group, exit codes and rendering are in :mod:`apiclient.cli.app`, the options several commands share
+in :mod:`apiclient.cli.options`, and each command in its module of :mod:`apiclient.cli.commands`,
+imported when that command runs.
 """
 
-from apiclient.cli.app import cli, main
+from apiclient.cli.app import ExitCode, cli, main
 
-__all__ = ["cli", "main"]
+__all__ = ["ExitCode", "cli", "main"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from apiclient.credentials.base import CredentialProvider
-from apiclient.credentials.botocore_backed import BotocoreProvider, translate_botocore_error
 from apiclient.credentials.environment import credentials_in_environment, from_environment
 from apiclient.errors import CredentialsError
 
@@ -26,11 +25,16 @@ def default() -> CredentialProvider:
     """
     if credentials_in_environment():
         return from_environment()
+    # Imported only when chosen: the environment branch (Lambda) never loads it.
+    from apiclient.credentials.botocore_backed import BotocoreProvider  # noqa: PLC0415
+
     return BotocoreProvider(_resolve_with_botocore)
 
 
 def _resolve_with_botocore() -> Any:
     import botocore.session  # noqa: PLC0415 - lazy: `import apiclient` must not load botocore
+
+    from apiclient.credentials.botocore_backed import translate_botocore_error  # noqa: PLC0415
 
     session = botocore.session.Session()
     try:

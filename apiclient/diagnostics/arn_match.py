@@ -1,31 +1,20 @@
 """The request ARN the client meant against the one API Gateway quoted in its message.
 
-API Gateway masks the API owner's account to its last four digits ("********2222",
-../shared/reference/apigateway-errors.md observation 2), so accounts are matched on those.
+API Gateway masks the API owner's account in its messages, showing only the last four
+digits ("********2222"), so accounts are matched on those.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from apiclient.diagnostics.findings import Findings
+from apiclient.diagnostics.verdict import Target
 
-__all__ = ["RequestTarget", "owner_account", "target_findings"]
+__all__ = ["owner_account", "target_findings"]
 
 _PARTS = ("region", "api_id", "stage", "method", "path")
-
-
-@dataclass(frozen=True)
-class RequestTarget:
-    """What the client called, as far as it knows: None where the URL does not say."""
-
-    region: str | None
-    api_id: str | None
-    stage: str | None
-    method: str
-    path: str | None
 
 
 def _normal_path(path: str) -> str:
@@ -56,7 +45,7 @@ def owner_account(
     return None
 
 
-def target_findings(target: RequestTarget, quoted: Mapping[str, Any], found: Findings) -> None:
+def target_findings(target: Target, quoted: Mapping[str, Any], found: Findings) -> None:
     """Name every part of the quoted resource ARN that differs from what the client called."""
     if "api_id" not in quoted:
         return

@@ -6,10 +6,12 @@ so that ``import apiclient`` does not load it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apiclient._botocore_logs import guard_botocore_logs
-from apiclient.credentials.base import Credentials
+
+if TYPE_CHECKING:
+    from apiclient.credentials.base import Credentials
 
 __all__ = ["aws_client", "error_text"]
 

@@ -1,10 +1,11 @@
 """Classify an API Gateway 401/403 response from its status, headers and body alone.
 
-Every rule comes from ``../shared/reference/apigateway-errors.md`` (cited below as
-"errors.md"). ``x-amzn-ErrorType`` is preferred over the body because gateway responses
-are customizable (errors.md, observation 8); the body's ``message`` is read whatever its
-key case (observation 1) and matched by prefix (observation 9). Anything not covered by
-the reference is ``unknown``.
+Every rule is an answer API Gateway is documented or seen to send (API Gateway Developer Guide,
+"Gateway response types for API Gateway" and "How do I troubleshoot 403 errors from API Gateway?"
+in the AWS Knowledge Center, cited as KC403). ``x-amzn-ErrorType`` is preferred over the body
+because gateway responses are customizable ("Set up gateway responses to customize error
+responses"); the body's ``message`` is read whatever its key case (REST APIs send ``message``,
+some front ends ``Message``) and matched by prefix. Anything else is ``unknown``.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ _ERROR_TYPES: dict[str, tuple[frozenset[Cause], Cause]] = {
     "MissingAuthenticationTokenException": (frozenset(), "missing_auth_or_route"),
     "IncompleteSignatureException": (frozenset(), "incomplete_signature"),
     "InvalidSignatureException": (_SIGNATURE_FAMILY, "signature_mismatch"),
-    # The 2015 body format (errors.md, aws/aws-sdk-js#792): {"__type": "#SignatureDoesNotMatch", ...}.
+    # The 2015 body format (aws/aws-sdk-js#792): {"__type": "#SignatureDoesNotMatch", ...}.
     "SignatureDoesNotMatch": (_SIGNATURE_FAMILY, "signature_mismatch"),
     "UnrecognizedClientException": (frozenset(), "token_invalid"),
     "ExpiredTokenException": (frozenset(), "token_expired"),
@@ -60,15 +61,21 @@ _SKEW = re.compile(
 )
 _WRONG_REGION = re.compile(r"Credential should be scoped to a valid region, not '(?P<region>[^']*)'")
 _WRONG_SERVICE = re.compile(r"Credential should be scoped to correct service: '(?P<service>[^']*)'")
+# Found anywhere in a message, with or without "User: " (a log line, a paste without the JSON
+# wrapper). The resource is one ARN, whose hidden parts may be "<placeholders with spaces>".
 _NOT_AUTHORIZED = re.compile(
-    r"^User: (?P<principal>.+?) is not authorized to perform: (?P<action>\S+) "
-    r"on resource: (?P<resource>.+?)(?P<deny> with an explicit deny.*)?$",
-    re.DOTALL,
+    r"(?:User: (?P<principal>[^\n]+?)|(?<![^\s\"'(\[])(?P<bare>arn:[^\s\"']+?)) "
+    r"is not authorized to perform: (?P<action>\S+) "
+    r"on resource: (?P<resource>arn:[^\s\"'<]*(?:<[^>\n]*>[^\s\"'<]*)*|[^\s\"']+)"
+    r"(?P<deny> with an explicit deny[^\n\"]*)?"
 )
 _EXECUTE_API_ARN = re.compile(
     r"^arn:(?P<partition>[^:]+):execute-api:(?P<region>[^:]*):(?P<account>[^:]*):"
     r"(?P<api_id>[^/]+)/(?P<stage>[^/]*)/(?P<method>[^/]*)(?P<path>/.*)?$"
 )
+# What people write over a value they hide: "xxxx", "********", "<region>".
+_PLACEHOLDER = re.compile(r"[x*#?]+|<[^>]*>", re.IGNORECASE)
+_TRAILING_DIGITS = re.compile(r"\d*$")
 _PRINCIPAL_ACCOUNT = re.compile(r"^arn:[^:]+:(?:sts|iam)::(?P<account>\d{12}):")
 _EXPECTED_TEXTS = re.compile(
     r"The Canonical String for this request should have been\n'(?P<canonical>.*?)'\n\n"
@@ -86,26 +93,109 @@ def _header_map(headers: HeaderInput) -> dict[str, str]:
     return {str(name).lower(): str(value) for name, value in pairs}
 
 
-def _parse_body(body: bytes | str | None) -> dict[str, Any]:
+def _text(body: bytes | str | None) -> str:
     if not body:
-        return {}
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else str(body)
+        return ""
+    return body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else str(body)
+
+
+def _json(text: str) -> Any:
     try:
-        parsed = json.loads(text)
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _document(text: str) -> dict[str, Any]:
+    """The body's JSON object: the whole body, a JSON string holding one, or one inside a log line."""
+    parsed = _json(text)
+    if isinstance(parsed, str):  # the JSON text quoted once more
+        parsed = _json(parsed)
+    if isinstance(parsed, dict):
+        return parsed
+    if parsed is not None:
+        return {}
+    start = text.find("{")
+    if start < 0:
+        return {}
+    try:
+        embedded, _end = json.JSONDecoder().raw_decode(text, start)
     except (ValueError, RecursionError):
         return {}
-    return parsed if isinstance(parsed, dict) else {}
+    return embedded if isinstance(embedded, dict) else {}
 
 
-def _message(document: Mapping[str, Any]) -> str | None:
-    for key, value in document.items():
-        if isinstance(key, str) and key.lower() == "message" and isinstance(value, str):
-            return value
+def _message_in(value: Any, depth: int = 0) -> str | None:
+    """The first ``message`` (any key case) in a JSON value, looked for a few levels deep."""
+    if depth > 3:
+        return None
+    pairs: list[tuple[Any, Any]] = []
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    elif isinstance(value, list):
+        pairs = list(enumerate(value))
+    for key, item in pairs:
+        if isinstance(key, str) and key.lower() == "message" and isinstance(item, str):
+            return item
+    for _key, item in pairs:
+        if isinstance(item, dict | list):
+            found = _message_in(item, depth + 1)
+            if found is not None:
+                return found
     return None
 
 
+# Where a known message starts inside text that is not API Gateway's JSON (a log line, a paste).
+_MESSAGE_START = re.compile(
+    r"User: |(?<![^\s\"'(\[])arn:[^\s\"']+ is not authorized to perform: "
+    r"|Missing Authentication Token|Authorization header requires|Signature expired|Signature not yet current"
+    r"|Credential should be scoped|The request signature we calculated"
+    r"|The security token included in the request|User is not authorized to access this resource"
+)
+_WRAPPING = " \t\r\n\"'}])"
+
+
+# API Gateway's one-word messages, read from plain text only when they are all of it.
+_WHOLE_MESSAGES = frozenset({"Forbidden", "Unauthorized", "Not Found"})
+
+
+def _plain_message(text: str) -> str | None:
+    """The message in text that is not a JSON object: from a known start, or a one-word answer.
+
+    Anything else (an HTML error page, a proxy's text) is no API Gateway message at all.
+    """
+    start = _MESSAGE_START.search(text)
+    if start is None:
+        whole = text.strip(_WRAPPING)
+        return whole if whole in _WHOLE_MESSAGES else None
+    message = text[start.start() :]
+    # An XML error document (<Message>...</Message>) ends the message at its closing tag.
+    closing = message.find("</")
+    return (message[:closing] if closing > 0 else message).rstrip(_WRAPPING) or None
+
+
+def _marked_in(value: Any, depth: int = 0) -> str | None:
+    """A known message inside any string of a JSON value (a structured log's ``msg``, ``errorMessage``)."""
+    if isinstance(value, str):
+        start = _MESSAGE_START.search(value)
+        return value[start.start() :].rstrip(_WRAPPING) if start is not None else None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    if depth > 3:
+        return None
+    return next((found for item in items if (found := _marked_in(item, depth + 1)) is not None), None)
+
+
+def _body_message(text: str, document: Mapping[str, Any]) -> str | None:
+    if document:
+        return _message_in(document) or _marked_in(document)
+    parsed = _json(text)
+    if isinstance(parsed, str):
+        return parsed
+    return None if parsed is not None else _plain_message(text)
+
+
 def _error_type(headers: Mapping[str, str], document: Mapping[str, Any]) -> str | None:
-    # Some AWS front ends append ":http://internal.amazon.com/coral/..." (errors.md, observation 8).
+    # Some AWS front ends append ":http://internal.amazon.com/coral/..." to the error type.
     raw = headers.get("x-amzn-errortype")
     if raw:
         return raw.split(":", 1)[0].strip() or None
@@ -146,18 +236,24 @@ def _skew_details(message: str) -> dict[str, Any]:
     }
 
 
+def _unmasked(value: str) -> str | None:
+    return None if not value or _PLACEHOLDER.fullmatch(value) else value
+
+
 def _resource_details(resource: str) -> dict[str, Any]:
     match = _EXECUTE_API_ARN.match(resource)
     if match is None:
         return {}
     account = match["account"]
-    masked = "*" in account
+    # API Gateway shows only the owner's last four digits ("********2222"); a paste may hide more.
+    masked = not (len(account) == 12 and account.isdigit())
+    suffix = _TRAILING_DIGITS.search(account)
     return {
-        "region": match["region"],
+        "region": _unmasked(match["region"]),
         "api_owner_account": None if masked else account,
         "masked_account": masked,
-        "account_suffix": account.lstrip("*") if masked else account,
-        "api_id": match["api_id"],
+        "account_suffix": (suffix.group() if suffix else "") if masked else account,
+        "api_id": _unmasked(match["api_id"]),
         "stage": match["stage"],
         "method": match["method"],
         "path": match["path"] or "/",
@@ -165,10 +261,10 @@ def _resource_details(resource: str) -> dict[str, Any]:
 
 
 def _not_authorized(message: str, _status: int) -> tuple[Cause, dict[str, Any]] | None:
-    match = _NOT_AUTHORIZED.match(message)
+    match = _NOT_AUTHORIZED.search(message)
     if match is None:
         return None
-    principal = match["principal"]
+    principal = match["principal"] or match["bare"]
     details: dict[str, Any] = {
         "principal": principal,
         "anonymous": principal == "anonymous",
@@ -181,7 +277,7 @@ def _not_authorized(message: str, _status: int) -> tuple[Cause, dict[str, Any]] 
         details["principal_account"] = account["account"]
     if match["deny"] is None:
         return "no_allow", details
-    # errors.md observation 3: with an anonymous caller only the resource policy can deny.
+    # With an anonymous caller only the resource policy can deny (no identity policy applies).
     return ("explicit_deny_resource_policy" if principal == "anonymous" else "explicit_deny"), details
 
 
@@ -223,7 +319,7 @@ def _scope(message: str, _status: int) -> tuple[Cause, dict[str, Any]] | None:
     if service is not None:
         details["expected_service"] = service["service"]
     if region is not None:
-        # Both can be joined in one message (errors.md, Kong/insomnia#713): the region is named first.
+        # Both can be joined in one message (Kong/insomnia#713): the region is named first.
         details["signed_region"] = region["region"]
         return "wrong_region", details
     return ("wrong_service", details) if service is not None else None
@@ -249,12 +345,13 @@ _RULES: tuple[_Rule, ...] = (
     _prefix("The security token included in the request is invalid", "token_invalid"),
     _prefix("The security token included in the request is expired", "token_expired"),
     _not_authorized,
-    # Prefix, not equality: KC403's wording gained "... in an identity-based policy" (observation 9).
+    # Prefix, not equality: KC403's wording gained "... in an identity-based policy".
     _prefix("User is not authorized to access this resource with an explicit deny", "authorizer_deny"),
     _exact("User is not authorized to access this resource", "authorizer_no_allow"),
     _exact("Unauthorized", "authorizer_unauthorized", status=401),
     _exact("Forbidden", "forbidden_generic", status=403),
-    # HTTP APIs answer an unknown route or stage with 404, not REST's 403 (errors.md, ROUTES-DOC).
+    # HTTP APIs answer an unknown route or stage with 404, not REST's 403
+    # ("Working with routes for HTTP APIs").
     _exact("Not Found", "missing_auth_or_route", status=404),
 )
 
@@ -270,7 +367,7 @@ def _match_message(message: str | None, status: int) -> tuple[Cause, dict[str, A
 
 
 def _api_flavor(headers: Mapping[str, str]) -> str | None:
-    # REST APIs send x-amz-apigw-id; HTTP APIs send apigw-requestid (errors.md, "HTTP APIs").
+    # REST APIs send x-amz-apigw-id; HTTP APIs send apigw-requestid.
     if "x-amz-apigw-id" in headers:
         return "REST"
     if "apigw-requestid" in headers:
@@ -301,15 +398,17 @@ def classify(status: int, headers: HeaderInput, body: bytes | str | None) -> Dia
     Args:
         status: the HTTP status code.
         headers: the response headers (any mapping, or (name, value) pairs).
-        body: the response body as bytes or text; JSON is expected, anything else is tolerated.
+        body: the response body as bytes or text: API Gateway's JSON (``message`` in any key
+            case), or the message however it was pasted (plain text, a log line, JSON inside one).
 
     Returns:
         A ``Diagnosis`` whose ``cause`` is ``unknown`` when the reference does not cover the response.
     """
     header_map = _header_map(headers)
-    document = _parse_body(body)
+    text = _text(body)
+    document = _document(text)
     error_type = _error_type(header_map, document)
-    raw_message = _message(document)
+    raw_message = _body_message(text, document)
     message = _redact_message(raw_message) if raw_message is not None else None
     cause, details = _decide(status, error_type, raw_message, header_map)
     flavor = _api_flavor(header_map)

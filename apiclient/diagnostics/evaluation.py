@@ -7,124 +7,92 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
-from apiclient.diagnostics.arn_match import RequestTarget, owner_account
 from apiclient.diagnostics.findings import Findings
 from apiclient.diagnostics.identity import CallerIdentity
-from apiclient.diagnostics.policy_source import PolicySource, fetch_resource_policy, load_policy
-from apiclient.diagnostics.policy_verdict import KnownCall, policy_verdict, verdict_summary
+from apiclient.diagnostics.options import DiagnoseOptions
+from apiclient.diagnostics.policy_source import fetch_resource_policy, load_policy
+from apiclient.diagnostics.policy_verdict import access_request, policy_verdict, verdict_summary
+from apiclient.diagnostics.verdict import RefusedCall
 from apiclient.errors import PolicyError
 from apiclient.policy import Decision
 
-if TYPE_CHECKING:
-    from apiclient.credentials.base import Credentials
-    from apiclient.endpoint import Endpoint
-
-__all__ = ["PolicyInputs", "Refused", "evaluate"]
-
-
-@dataclass(frozen=True)
-class PolicyInputs:
-    """What the caller of ``diagnose`` supplied for the policy evaluation."""
-
-    resource_policy: PolicySource | None
-    identity_policies: Iterable[Mapping[str, Any] | str]
-    fetch: bool
-    apigateway_endpoint_url: str | None
-    api_owner_account: str | None
-    source_ip: str | None
-    authorization: str | None
-
-
-@dataclass(frozen=True)
-class Refused:
-    """What ``diagnose`` learned of the refused call before the policy step."""
-
-    quoted: Mapping[str, Any]
-    cause: str
-    target: RequestTarget | None
-    caller: CallerIdentity | None
-    anonymous: bool
-    endpoint: Endpoint | None
-    credentials: Credentials | None
-    region: str | None
-    at: _dt.datetime
+__all__ = ["evaluate"]
 
 
 def _resource_policy(
-    inputs: PolicyInputs, refused: Refused, found: Findings
+    call: RefusedCall, options: DiagnoseOptions, found: Findings
 ) -> tuple[bool, dict[str, Any] | None]:
     """(available, policy) from the argument, else from GetRestApi when asked to fetch it."""
-    if inputs.resource_policy is not None:
+    if options.resource_policy is not None:
         try:
-            policy = load_policy(inputs.resource_policy)
+            policy = load_policy(options.resource_policy)
         except PolicyError as error:
             found.evidence.append(f"the resource policy given cannot be used: {error}")
             return False, None
         found.details["resource_policy_source"] = "given"
         return True, policy
-    if not inputs.fetch:
-        return False, None
-    endpoint = refused.endpoint
-    api_id = refused.quoted.get("api_id") or (endpoint.api_id if endpoint else None)
-    if api_id is None or refused.credentials is None or refused.region is None:
+    if not options.fetch_policy:
+        if not options.identity_policies:
+            return False, None
+        # Identity policies alone still decide a same-account call (or show a cross-account gap).
+        found.details["resource_policy_source"] = "none given"
+        found.evidence.append(
+            "no resource policy was given: the evaluation assumes the API has none "
+            "(pass resource_policy= or fetch_policy=True if it has one)"
+        )
+        return True, None
+    endpoint, region = call.endpoint, call.region
+    api_id = call.quoted.get("api_id") or (endpoint.api_id if endpoint else None)
+    if api_id is None or call.credentials is None or region is None:
         found.evidence.append(
             "the resource policy cannot be fetched without the API ID, region and credentials"
         )
         return False, None
     return fetch_resource_policy(
         api_id,
-        credentials=refused.credentials,
-        region=refused.region,
-        endpoint_url=inputs.apigateway_endpoint_url,
+        credentials=call.credentials,
+        region=region,
+        endpoint_url=options.apigateway_endpoint_url,
         found=found,
     )
 
 
-def _known_call(inputs: PolicyInputs, refused: Refused, found: Findings) -> KnownCall:
-    """The call as the policy engine needs it: API Gateway's quoted ARN first, then the URL."""
-    quoted, caller, target, endpoint = refused.quoted, refused.caller, refused.target, refused.endpoint
-    caller_account = caller.account if caller else quoted.get("principal_account")
-    owner = inputs.api_owner_account or owner_account(quoted, {"the caller's account": caller_account}, found)
-
-    def pick(part: str) -> Any:
-        return quoted.get(part) or (getattr(target, part) if target is not None else None)
-
-    principal = caller.arn if caller else (None if quoted.get("anonymous") else quoted.get("principal"))
-    private = endpoint is not None and endpoint.kind in ("private", "vpce")
-    return KnownCall(
-        anonymous=refused.anonymous,
-        principal_arn=principal,
-        principal_account=caller_account,
-        api_owner_account=owner,
-        api_id=pick("api_id"),
-        region=pick("region"),
-        stage=pick("stage"),
-        method=str(pick("method") or "GET"),
-        path=pick("path"),
-        source_ip=inputs.source_ip,
-        current_time=refused.at,
-        partition=endpoint.partition if endpoint is not None else "aws",
-        endpoint_type="PRIVATE" if private else "REGIONAL",
-        source_vpce=endpoint.vpce_id if endpoint is not None else None,
-    )
-
-
-def evaluate(inputs: PolicyInputs, refused: Refused, found: Findings) -> tuple[Decision | None, str | None]:
+def evaluate(
+    call: RefusedCall,
+    options: DiagnoseOptions,
+    *,
+    caller: CallerIdentity | None,
+    at: _dt.datetime,
+    found: Findings,
+) -> tuple[Decision | None, str | None]:
     """(decision, summary clause); (None, None) when no policy is available or facts are missing."""
-    available, document = _resource_policy(inputs, refused, found)
+    available, document = _resource_policy(call, options, found)
     if not available:
         return None, None
-    anonymous = refused.anonymous
+    named: list[tuple[str, Mapping[str, Any] | str]] = []
+    if document is not None:
+        named.append(("the resource policy", document))
+    named += [(f"identity policy {n}", policy) for n, policy in enumerate(options.identity_policies, 1)]
+    request = access_request(
+        call,
+        caller=caller,
+        api_owner_account=options.api_owner_account,
+        source_ip=options.source_ip,
+        at=at,
+        found=found,
+        policies=named,
+    )
+    if request is None:
+        return None, None
     decision = policy_verdict(
-        _known_call(inputs, refused, found),
+        request,
         resource_policy=document,
-        identity_policies=inputs.identity_policies,
-        authorization=inputs.authorization or ("NONE" if anonymous else "AWS_IAM"),
-        cause=refused.cause,
+        identity_policies=options.identity_policies,
+        authorization=options.authorization or ("NONE" if call.anonymous else "AWS_IAM"),
+        cause=call.classified.cause,
         found=found,
     )
     return decision, verdict_summary(decision) if decision is not None else None

@@ -1,9 +1,9 @@
 """Narrowing API Gateway's generic ``{"message":"Forbidden"}``.
 
 The body is shared by a missing or invalid API key, an AWS WAF block, a private API reached
-the wrong way and a disabled default endpoint; "the request context can" tell them apart
-(../shared/reference/apigateway-errors.md, observation 6): was x-api-key sent, does the
-method need one, which kind of host was called.
+the wrong way and a disabled default endpoint (KC403, "How do I troubleshoot 403 errors from
+API Gateway?"); the request context tells them apart: was x-api-key sent, does the method need
+one, which kind of host was called.
 """
 
 from __future__ import annotations

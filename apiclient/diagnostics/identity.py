@@ -9,12 +9,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apiclient.credentials.base import Credentials
 from apiclient.diagnostics.aws_clients import aws_client, error_text
 from apiclient.diagnostics.findings import Findings
 from apiclient.errors import CredentialsError
+
+if TYPE_CHECKING:
+    from apiclient.credentials.base import Credentials
 
 __all__ = ["CallerIdentity", "caller_identity", "identity_findings", "record_identity", "to_identity"]
 

@@ -4,34 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, get_args
+from typing import Any, Protocol
+
+from apiclient.diagnostics.causes import CAUSES, Cause
 
 __all__ = ["CAUSES", "Cause", "DecisionLike", "Diagnosis"]
-
-# The cause vocabulary of DESIGN.md ("Diagnostics").
-Cause = Literal[
-    "missing_auth_or_route",
-    "incomplete_signature",
-    "signature_mismatch",
-    "clock_skew",
-    "token_invalid",
-    "token_expired",
-    "wrong_region",
-    "wrong_service",
-    "explicit_deny",
-    "explicit_deny_resource_policy",
-    "no_allow",
-    "authorizer_unauthorized",
-    "authorizer_deny",
-    "authorizer_no_allow",
-    "forbidden_generic",
-    "api_key",
-    "waf",
-    "private_api_vpce",
-    "unknown",
-]
-
-CAUSES: frozenset[str] = frozenset(get_args(Cause))
 
 
 class DecisionLike(Protocol):

@@ -1,6 +1,6 @@
-"""The policy engine's verdict on the refused call, built from what the diagnosis knows.
+"""The policy engine's verdict on the refused call, built from the ``RefusedCall`` record.
 
-The request is rebuilt from the principal (STS or the message), the API owner's account,
+The ``AccessRequest`` is made from the principal (STS or the message), the API owner's account,
 the method, stage and path (preferably as API Gateway quoted them), and the source IP when
 given; ``apiclient.policy.authorize`` then decides it as API Gateway would.
 """
@@ -8,84 +8,136 @@ given; ``apiclient.policy.authorize`` then decides it as API Gateway would.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from apiclient.diagnostics.arn_match import owner_account
+from apiclient.diagnostics.causes import CAUSE_TABLE, Cause
 from apiclient.diagnostics.findings import Findings
+from apiclient.diagnostics.identity import CallerIdentity
+from apiclient.diagnostics.verdict import RefusedCall
 from apiclient.errors import PolicyError
-from apiclient.policy import EXPLICIT_DENY, IMPLICIT_DENY, AccessRequest, Decision, authorize
+from apiclient.policy import AccessRequest, Decision, authorize
 
-__all__ = ["KnownCall", "policy_verdict", "verdict_summary"]
-
-# What API Gateway's message says, as the verdict the local evaluation should reach.
-_EXPECTED = {
-    "explicit_deny": EXPLICIT_DENY,
-    "explicit_deny_resource_policy": EXPLICIT_DENY,
-    "no_allow": IMPLICIT_DENY,
-}
+__all__ = ["access_request", "policy_verdict", "verdict_summary"]
 
 
-@dataclass(frozen=True)
-class KnownCall:
-    """The refused call as far as the client knows it (None: unknown; ``anonymous``: unsigned)."""
+def access_request(
+    call: RefusedCall,
+    *,
+    caller: CallerIdentity | None,
+    api_owner_account: str | None,
+    source_ip: str | None,
+    at: _dt.datetime,
+    found: Findings,
+    policies: Sequence[tuple[str, Mapping[str, Any] | str]] = (),
+) -> AccessRequest | None:
+    """The engine's request for ``call``: API Gateway's quoted ARN first, then the URL.
 
-    anonymous: bool
-    principal_arn: str | None
-    principal_account: str | None
-    api_owner_account: str | None
-    api_id: str | None
-    region: str | None
-    stage: str | None
-    method: str
-    path: str | None
-    source_ip: str | None
-    current_time: _dt.datetime
-    partition: str = "aws"
-    endpoint_type: str = "REGIONAL"
-    source_vpce: str | None = None
+    The API owner's account, which API Gateway masks, comes from ``api_owner_account``, else the
+    caller's own when it matches the mask, else the execute-api ARNs the ``(name, policy)`` pairs
+    name for this API. None, with the missing facts as evidence, when the call cannot be evaluated.
+    """
+    quoted, endpoint, target = call.quoted, call.endpoint, call.target()
 
-    def missing(self) -> list[str]:
-        """The facts the evaluation needs but the diagnosis does not have."""
-        needed = {
-            "the API owner's account (pass api_owner_account=)": self.api_owner_account,
-            "the API ID": self.api_id,
-            "the region": self.region,
-            "the stage": self.stage,
-            "the resource path": self.path,
+    def pick(part: str) -> Any:
+        return quoted.get(part) or (getattr(target, part) if target is not None else None)
+
+    api_id, region, stage, path = pick("api_id"), pick("region"), pick("stage"), pick("path")
+    caller_account = caller.account if caller else quoted.get("principal_account")
+    owner = (
+        api_owner_account
+        or owner_account(quoted, {"the caller's account": caller_account}, found)
+        or _owner_in_policies(policies, api_id, quoted.get("account_suffix"), found)
+    )
+    anonymous = call.anonymous
+    principal = None if anonymous else (caller.arn if caller else quoted.get("principal"))
+    needed = {
+        "the API owner's account (pass api_owner_account=)": owner,
+        "the API ID": api_id,
+        "the region": region,
+        "the stage": stage,
+        "the resource path": path,
+    }
+    if not anonymous:
+        needed["the caller's identity (pass identity= or identify=True)"] = principal
+    missing = [name for name, value in needed.items() if value is None]
+    if missing or owner is None:
+        found.evidence.append("the policies cannot be evaluated locally without " + ", ".join(missing))
+        return None
+    private = endpoint is not None and endpoint.kind in ("private", "vpce")
+    return AccessRequest(
+        principal_arn=principal,
+        principal_account=None if anonymous else caller_account,
+        api_owner_account=owner,
+        source_ip=source_ip,
+        method=str(pick("method") or "GET"),
+        stage=stage,
+        path=path,
+        api_id=api_id,
+        region=region,
+        current_time=at,
+        endpoint_type="PRIVATE" if private else "REGIONAL",
+        source_vpce=endpoint.vpce_id if endpoint is not None else None,
+        partition=endpoint.partition if endpoint is not None else "aws",
+    )
+
+
+_API_ARN = re.compile(r"^arn:[^:]+:execute-api:[^:]*:(?P<account>\d{12}):(?P<api_id>[^/]+)")
+
+
+def _resources(policy: Mapping[str, Any] | str) -> list[str]:
+    """Every Resource string of a policy document (JSON text is read; anything unreadable gives none)."""
+    document: Any = policy
+    if isinstance(policy, str):
+        try:
+            document = json.loads(policy)
+        except ValueError:
+            return []
+    statements = document.get("Statement") if isinstance(document, Mapping) else None
+    if isinstance(statements, Mapping):
+        statements = [statements]
+    found: list[str] = []
+    for statement in statements if isinstance(statements, list) else []:
+        value = statement.get("Resource") if isinstance(statement, Mapping) else None
+        found += [item for item in (value if isinstance(value, list) else [value]) if isinstance(item, str)]
+    return found
+
+
+def _owner_in_policies(
+    policies: Sequence[tuple[str, Mapping[str, Any] | str]],
+    api_id: str | None,
+    suffix: str | None,
+    found: Findings,
+) -> str | None:
+    """The one account the policies' execute-api ARNs for this API name (matching the mask's digits)."""
+    for name, policy in policies:
+        accounts = {
+            match["account"]
+            for resource in _resources(policy)
+            if (match := _API_ARN.match(resource)) is not None and match["api_id"] in (api_id, "*")
         }
-        if not self.anonymous:
-            needed["the caller's identity (pass identity= or identify=True)"] = self.principal_arn
-        return [name for name, value in needed.items() if value is None]
-
-    def access_request(self) -> AccessRequest:
-        """The engine's request; call only when ``missing()`` is empty."""
-        assert self.api_owner_account and self.api_id and self.region and self.stage and self.path
-        return AccessRequest(
-            principal_arn=None if self.anonymous else self.principal_arn,
-            principal_account=None if self.anonymous else self.principal_account,
-            api_owner_account=self.api_owner_account,
-            source_ip=self.source_ip,
-            method=self.method,
-            stage=self.stage,
-            path=self.path,
-            api_id=self.api_id,
-            region=self.region,
-            current_time=self.current_time,
-            endpoint_type=self.endpoint_type,
-            source_vpce=self.source_vpce,
-            partition=self.partition,
-        )
+        if suffix:
+            accounts = {account for account in accounts if account.endswith(suffix)}
+        if len(accounts) == 1:
+            [account] = accounts
+            found.evidence.append(f"the API owner's account {account} is read from {name}'s Resource ARNs")
+            return account
+    return None
 
 
-def _record(decision: Decision, cause: str, identity_policies_given: bool, found: Findings) -> None:
+def _record(decision: Decision, cause: Cause, identity_policies_given: bool, found: Findings) -> None:
     found.details["policy_verdict"] = {
         "result": decision.result,
         "resource": decision.resource,
         "principal": decision.principal,
         "deciding": [{"policy": r.policy, "index": r.index, "sid": r.sid} for r in decision.deciding],
         "fixes": [fix.to_dict() for fix in decision.fixes],
+        "fixes_all_required": decision.fixes_all_required,
         "missing_keys": list(decision.missing_keys),
+        "reading_warnings": [warning.to_dict() for warning in decision.reading_warnings],
     }
     deciding = ", ".join(str(ref) for ref in decision.deciding)
     found.evidence.append(
@@ -95,7 +147,15 @@ def _record(decision: Decision, cause: str, identity_policies_given: bool, found
         found.evidence.append(
             "no identity policies were given: the evaluation assumes the caller's own policies grant nothing"
         )
-    expected = _EXPECTED.get(cause)
+    found.evidence += [f"undocumented AWS behaviour: {warning}" for warning in decision.reading_warnings]
+    warned = {warning.question for warning in decision.reading_warnings}
+    found.evidence += [
+        f"undocumented AWS behaviour: {other.question} This evaluation assumes {other.primary}; if "
+        f"instead {other.alternative}, the result would be {other.result_if_alternative}"
+        for other in decision.alternatives
+        if other.question not in warned
+    ]
+    expected = CAUSE_TABLE[cause].policy_result
     if decision.allowed:
         found.evidence.append(
             "the policies evaluated allow the call: what refused it was not evaluated here "
@@ -109,26 +169,19 @@ def _record(decision: Decision, cause: str, identity_policies_given: bool, found
 
 
 def policy_verdict(
-    call: KnownCall,
+    request: AccessRequest,
     *,
     resource_policy: Mapping[str, Any] | None,
     identity_policies: Iterable[Mapping[str, Any] | str],
     authorization: str,
-    cause: str,
+    cause: Cause,
     found: Findings,
 ) -> Decision | None:
-    """Evaluate the call against the policies; None (with the reason as evidence) when it cannot be."""
-    missing = call.missing()
-    if missing:
-        found.evidence.append("the policies cannot be evaluated locally without " + ", ".join(missing))
-        return None
+    """Evaluate the request against the policies; None (with the reason as evidence) when it cannot be."""
     identity = list(identity_policies)
     try:
         decision = authorize(
-            call.access_request(),
-            resource_policy=resource_policy,
-            identity_policies=identity,
-            authorization=authorization,
+            request, resource_policy=resource_policy, identity_policies=identity, authorization=authorization
         )
     except PolicyError as error:
         found.evidence.append(f"the policies cannot be evaluated: {error}")
@@ -143,5 +196,8 @@ def verdict_summary(decision: Decision) -> str | None:
         return "decided by " + ", ".join(str(ref) for ref in decision.deciding)
     if decision.fixes:
         fix = decision.fixes[0]
+        if fix.groups > 1:
+            # One change from every group is needed: say so rather than offer the first as enough.
+            return f"fix: {fix.groups} changes are needed, the first: {fix.where}: {fix.description}"
         return f"fix: {fix.where}: {fix.description}"
     return None

@@ -9,24 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from apiclient.diagnostics.model import Cause
+from apiclient.diagnostics.causes import CAUSE_TABLE, Cause
 
 __all__ = ["refine"]
-
-# Ambiguous cause -> the hints that may replace it, strongest first.
-_REFINEMENTS: dict[Cause, tuple[Cause, ...]] = {
-    "forbidden_generic": ("private_api_vpce", "api_key", "waf"),
-    "signature_mismatch": ("wrong_region", "wrong_service", "clock_skew"),
-    "token_invalid": ("token_expired",),
-    "unknown": ("wrong_region", "wrong_service", "clock_skew", "token_expired"),
-}
 
 
 def refine(cause: Cause, status: int | None, hints: Mapping[Cause, str]) -> tuple[Cause, str | None]:
     """(cause, reason): the refined cause and why, or the original cause and None."""
     if status not in (401, 403):
         return cause, None
-    for candidate in _REFINEMENTS.get(cause, ()):
+    for candidate in CAUSE_TABLE[cause].refinements:
         if candidate in hints:
             return candidate, hints[candidate]
     return cause, None

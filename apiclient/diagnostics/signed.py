@@ -1,8 +1,8 @@
 """What was signed: the scope against the endpoint's, our canonical request against API Gateway's.
 
 A scope naming another region or service than the host does is refused by API Gateway with
-"Credential should be scoped to ..." (../shared/reference/apigateway-errors.md); the comparison
-here names it even when a customized gateway response hides that text.
+"Credential should be scoped to ..." (AWS General Reference, "Troubleshoot Signature Version 4
+errors"); the comparison here names it even when a customized gateway response hides that text.
 """
 
 from __future__ import annotations

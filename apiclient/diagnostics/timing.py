@@ -1,17 +1,19 @@
 """Time evidence: API Gateway's Date against the local clock and the signing time; credential expiry.
 
-Execute-api refuses a signature more than 5 minutes from its own clock
-(../shared/reference/apigateway-errors.md, observation 7).
+Execute-api refuses a signature more than 5 minutes from its own clock ("Signature expired"; AWS
+General Reference, "Signature Version 4 signing process", the request date rules).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-from apiclient.credentials.base import Credentials
 from apiclient.diagnostics.findings import Findings
+
+if TYPE_CHECKING:
+    from apiclient.credentials.base import Credentials
 
 __all__ = ["SKEW_WINDOW_SECONDS", "clock_findings", "expiry_findings", "server_date"]
 
@@ -22,9 +24,8 @@ _EXPIRING_SECONDS = 600
 _NOTICEABLE_SECONDS = 30
 
 
-def server_date(headers: Mapping[str, str]) -> _dt.datetime | None:
-    """The response's Date header as an aware UTC datetime, or None when absent or malformed."""
-    value = headers.get("Date")
+def server_date(value: str | None) -> _dt.datetime | None:
+    """A response's Date header value as an aware UTC datetime, or None when absent or malformed."""
     if not value:
         return None
     try:

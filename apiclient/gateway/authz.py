@@ -1,4 +1,4 @@
-"""Authorization decisions, delegated to ``apiclient.policy`` (issue 3)."""
+"""Authorization decisions, delegated to ``apiclient.policy``."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from apiclient._documents import read_document
+from apiclient._documents import Fields, read_document
 from apiclient.errors import ConfigError, PolicyError
 from apiclient.policy import parse_policy
 
@@ -192,79 +192,8 @@ def _read(path: Path) -> Mapping[str, Any]:
     return data
 
 
-class _Fields:
-    """Typed access to one mapping of the document, raising ConfigError with the field's path."""
-
-    def __init__(self, data: object, path: str) -> None:
-        if not isinstance(data, Mapping):
-            raise ConfigError("expected a mapping", path)
-        self.data: Mapping[str, Any] = data
-        self.path = path
-
-    def at(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def check_known(self, known: tuple[str, ...]) -> None:
-        for key in self.data:
-            if key not in known:
-                raise ConfigError(f"unknown field (expected one of: {', '.join(known)})", self.at(str(key)))
-
-    def text(self, key: str, default: str | None = None, pattern: re.Pattern[str] | None = None) -> str:
-        value = self.data.get(key, default)
-        if value is None:
-            raise ConfigError("is required", self.at(key))
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # YAML reads an unquoted account ID as a number
-        if not isinstance(value, str) or not value:
-            raise ConfigError("must be a non-empty string", self.at(key))
-        if pattern is not None and not pattern.match(value):
-            raise ConfigError(f"{value!r} is not valid (expected {pattern.pattern})", self.at(key))
-        return value
-
-    def optional_text(self, key: str) -> str | None:
-        return self.text(key) if self.data.get(key) is not None else None
-
-    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
-        value = self.text(key, default).upper()
-        if value not in choices:
-            raise ConfigError(f"{value!r} is not one of {', '.join(choices)}", self.at(key))
-        return value
-
-    def integer(self, key: str, default: int, low: int, high: int) -> int:
-        value = self.data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ConfigError(f"must be an integer from {low} to {high}", self.at(key))
-        return value
-
-    def boolean(self, key: str, default: bool) -> bool:
-        value = self.data.get(key, default)
-        if not isinstance(value, bool):
-            raise ConfigError("must be true or false", self.at(key))
-        return value
-
-    def items(self, key: str) -> list[tuple[object, str]]:
-        value = self.data.get(key, [])
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise ConfigError("must be a list", self.at(key))
-        return [(item, f"{self.at(key)}[{i}]") for i, item in enumerate(value)]
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        result = []
-        for item, path in self.items(key):
-            if not isinstance(item, str) or not item:
-                raise ConfigError("must be a non-empty string", path)
-            result.append(item)
-        return tuple(result)
-
-    def tags(self, key: str) -> dict[str, str]:
-        value = self.data.get(key, {})
-        if not isinstance(value, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        ):
-            raise ConfigError("must map tag names to string values", self.at(key))
-        return dict(value)
+class _Fields(Fields):
+    """The shared field validator, plus the policy documents a configuration holds."""
 
     def policy(self, key: str) -> Policy:
         if self.data.get(key) is None:

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 import string
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -17,6 +18,10 @@ __all__ = ["IdentityStore", "Principal", "SigningKey", "unique_id"]
 
 # How long an expired session is remembered, so that it is answered "expired" rather than "invalid".
 _FORGET_AFTER = dt.timedelta(hours=1)
+# Sessions kept at most (about 700 bytes each); past it the least recently used are forgotten, and answered
+# as unknown keys. A sweep of the long-expired ones runs once every _SWEEP_EVERY sessions issued.
+MAX_SESSIONS = 10_000
+_SWEEP_EVERY = 1024
 
 
 @dataclass(frozen=True)
@@ -58,10 +63,13 @@ def _random(alphabet: str, length: int) -> str:
 class IdentityStore:
     """Thread-safe lookup of access keys: long-term user keys and issued session keys."""
 
-    def __init__(self, config: GatewayConfig) -> None:
+    def __init__(self, config: GatewayConfig, *, max_sessions: int = MAX_SESSIONS) -> None:
         self._config = config
         self._lock = threading.Lock()
         self._keys: dict[str, SigningKey] = {}
+        self._sessions: OrderedDict[str, SigningKey] = OrderedDict()
+        self._max_sessions = max_sessions
+        self._issued = 0
         for user in config.users:
             account = config.account(user.account)
             principal = Principal(
@@ -79,7 +87,18 @@ class IdentityStore:
 
     def lookup(self, access_key_id: str) -> SigningKey | None:
         with self._lock:
-            return self._keys.get(access_key_id)
+            key = self._keys.get(access_key_id)
+            if key is None:
+                key = self._sessions.get(access_key_id)
+                if key is not None:
+                    self._sessions.move_to_end(access_key_id)
+            return key
+
+    @property
+    def session_count(self) -> int:
+        """How many issued sessions are remembered (bounded by ``max_sessions``)."""
+        with self._lock:
+            return len(self._sessions)
 
     def issue_session(self, role: Role, session_name: str, lifetime: dt.timedelta) -> SigningKey:
         """New temporary credentials for ``role``; their principal is the assumed-role session ARN."""
@@ -102,11 +121,17 @@ class IdentityStore:
             expiry=(now + lifetime).replace(microsecond=0),
         )
         with self._lock:
-            self._forget_old(now)
-            self._keys[key.access_key_id] = key
+            self._issued += 1
+            if self._issued % _SWEEP_EVERY == 0:
+                self._forget_old(now)
+            self._sessions[key.access_key_id] = key
+            while len(self._sessions) > self._max_sessions:
+                self._sessions.popitem(last=False)
         return key
 
     def _forget_old(self, now: dt.datetime) -> None:
-        stale = [k for k, v in self._keys.items() if v.expiry is not None and now - v.expiry > _FORGET_AFTER]
+        stale = [
+            k for k, v in self._sessions.items() if v.expiry is not None and now - v.expiry > _FORGET_AFTER
+        ]
         for access_key_id in stale:
-            del self._keys[access_key_id]
+            del self._sessions[access_key_id]

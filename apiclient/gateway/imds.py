@@ -10,8 +10,10 @@ import datetime as dt
 import email.utils
 import hmac
 import json
+import re
 import secrets
 import threading
+from collections import OrderedDict
 
 from apiclient.gateway import sts
 from apiclient.gateway.config import GatewayConfig, Role
@@ -26,6 +28,9 @@ _CREDENTIALS_PATH = "/latest/meta-data/iam/security-credentials/"
 _TTL_HEADER = "x-aws-ec2-metadata-token-ttl-seconds"
 _TOKEN_HEADER = "x-aws-ec2-metadata-token"
 _MAX_TOKEN_TTL = 21600  # IMDSv2 accepts 1 second to 6 hours
+_TTL = re.compile(r"[0-9]{1,5}")  # ASCII digits: "²".isdigit() is true and int("²") fails
+# Live tokens kept at most; past it the least recently used go first (each costs about 200 bytes).
+MAX_TOKENS = 4096
 _INSTANCE_SESSION = "i-0123456789abcdef0"
 _TASK_SESSION = "ecs-task-0123456789abcdef0"
 
@@ -33,11 +38,14 @@ _TASK_SESSION = "ecs-task-0123456789abcdef0"
 class CredentialEndpoints:
     """IMDSv2 and container credentials, sharing one cache of the instance role's session."""
 
-    def __init__(self, config: GatewayConfig, issuer: sts.StsService) -> None:
+    def __init__(
+        self, config: GatewayConfig, issuer: sts.StsService, *, max_tokens: int = MAX_TOKENS
+    ) -> None:
         self._role: Role | None = config.role(config.instance_role) if config.instance_role else None
         self._issuer = issuer
         self._lock = threading.Lock()
-        self._tokens: dict[str, dt.datetime] = {}
+        self._tokens: OrderedDict[str, dt.datetime] = OrderedDict()
+        self._max_tokens = max_tokens
         self._cached: dict[str, SigningKey] = {}
         self.container_token = secrets.token_urlsafe(24)
 
@@ -84,12 +92,13 @@ class CredentialEndpoints:
         if request.header("x-forwarded-for") is not None:
             return _text(stamp, 403, "")  # IMDSv2 refuses token requests that went through a proxy
         ttl = (request.header(_TTL_HEADER) or "").strip()
-        if not ttl.isdigit() or not 1 <= int(ttl) <= _MAX_TOKEN_TTL:
+        if not _TTL.fullmatch(ttl) or not 1 <= int(ttl) <= _MAX_TOKEN_TTL:
             return _text(stamp, 400, "")
         token = secrets.token_urlsafe(40)
         with self._lock:
-            self._tokens = {t: exp for t, exp in self._tokens.items() if exp > stamp.now}
             self._tokens[token] = stamp.now + dt.timedelta(seconds=int(ttl))
+            while len(self._tokens) > self._max_tokens:
+                self._tokens.popitem(last=False)
         return Answer(
             200, (*_headers(stamp, "text/plain", token.encode()), (_TTL_HEADER, ttl)), token.encode()
         )
@@ -97,7 +106,19 @@ class CredentialEndpoints:
     def _token_valid(self, token: str | None, now: dt.datetime) -> bool:
         with self._lock:
             expiry = self._tokens.get(token or "")
-        return expiry is not None and expiry > now
+            if expiry is None:
+                return False
+            if expiry <= now:
+                del self._tokens[token or ""]
+                return False
+            self._tokens.move_to_end(token or "")
+        return True
+
+    @property
+    def token_count(self) -> int:
+        """How many IMDS tokens are remembered (bounded by ``max_tokens``)."""
+        with self._lock:
+            return len(self._tokens)
 
     def _session(self, session_name: str, now: dt.datetime) -> SigningKey:
         assert self._role is not None  # callers answered 404 otherwise

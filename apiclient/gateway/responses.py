@@ -1,7 +1,9 @@
 """The answers API Gateway sends, byte for byte.
 
-Texts, statuses and ``x-amzn-ErrorType`` values follow ../shared/reference/apigateway-errors.md (the
-REST API table); the row each function reproduces is named in its docstring.
+Texts, statuses and ``x-amzn-ErrorType`` values follow AWS's pages and public captures of real answers:
+GRT is the API Gateway Developer Guide's "Gateway response types for API Gateway", KC403 the AWS Knowledge
+Center's "How do I troubleshoot HTTP 403 errors from API Gateway?". tests/data/apigateway_errors.json holds
+each exact body with its source; each function's docstring names the answer it reproduces.
 """
 
 from __future__ import annotations

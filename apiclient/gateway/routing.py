@@ -1,6 +1,6 @@
 """Which service a request is for, and which API, stage and route it names.
 
-execute-api requests are recognised (issue 4) by the Host ``{api_id}.execute-api.{region}.amazonaws.com``
+execute-api requests are recognised by the Host ``{api_id}.execute-api.{region}.amazonaws.com``
 (clients sign for the real host and connect to loopback, as ``curl --connect-to`` does), by the
 ``x-apigw-api-id`` header (private APIs), by the path style ``/restapis/{api_id}/{stage}/_user_request_/...``,
 or else go to the only configured API. STS, IMDS and container credentials share the port, told apart by path.
@@ -25,6 +25,7 @@ _EXECUTE_API_HOST = re.compile(
     r"^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(:\d+)?$", re.IGNORECASE
 )
 _PATH_STYLE = re.compile(r"^/restapis/([^/]+)/([^/]+)/_user_request_(/.*)?$")
+_METHODS = frozenset(("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"))
 _STS_HOST = re.compile(r"^sts(\.[a-z0-9-]+)?\.amazonaws\.com(:\d+)?$", re.IGNORECASE)
 
 
@@ -80,7 +81,9 @@ def target_of(request: WireRequest, config: GatewayConfig) -> ApiTarget | str:
 
 def match_route(target: ApiTarget, method: str) -> RouteMatch | None:
     """The route for ``method`` on ``target``, or None (then: Missing Authentication Token)."""
-    if target.api is None:
+    # ANY stands for the seven methods API Gateway knows; another method (PROPFIND, FOO) matches no
+    # route and is answered as a missing one (Missing Authentication Token).
+    if target.api is None or method not in _METHODS:
         return None
     stage, _, rest = target.stage_path.partition("/")[2].partition("/")
     if stage not in target.api.stages:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
+import re
 import shutil
 import socket
 import ssl
@@ -17,16 +18,29 @@ from typing import Any
 from apiclient.gateway.app import GatewayApp
 from apiclient.gateway.responses import Answer, Stamp
 from apiclient.gateway.tlscert import write_self_signed
-from apiclient.gateway.wire import WireRequest
+from apiclient.gateway.wire import WireRequest, valid_host
 
 __all__ = ["HttpServer"]
 
 _MAX_BODY = 10 * 1024 * 1024  # API Gateway's REST payload limit
 _IDLE_TIMEOUT = 60.0
+# Line limits: a request line, one header line (a 26 kB User-Agent must still reach the policy engine),
+# all header lines together, one chunk-size line, one trailer line.
+_MAX_REQUEST_LINE = 16 * 1024
+_MAX_HEADER_LINE = 64 * 1024
+_MAX_HEADER_BYTES = 256 * 1024
+_MAX_HEADERS = 100
+_MAX_CHUNK_LINE = 1024
+_MAX_TRAILER_LINE = 8 * 1024
+# RFC 9110 section 5.6.2: a method and a field name are tokens.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_DIGITS = re.compile(r"[0-9]+")
+_HEX = re.compile(r"[0-9A-Fa-f]+")
+_VERSION = re.compile(r"HTTP/1\.[01]")
 
 
-class _UnreadableBody(Exception):
-    """A body that cannot be read: bad framing (400) or over the payload limit (413)."""
+class _Refusal(Exception):
+    """A request that cannot be framed or read: answered with a 4xx, then the connection is closed."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -34,25 +48,45 @@ class _UnreadableBody(Exception):
         self.message = message
 
 
+def _bad(message: str = "Bad Request") -> _Refusal:
+    return _Refusal(400, message)
+
+
 class _Handler(BaseHTTPRequestHandler):
+    """A strict HTTP/1.1 reader (RFC 9112) on the standard library's connection loop.
+
+    ``http.server`` tolerates what request smuggling feeds on (a ``Transfer-Encoding`` matched as a
+    substring, signed chunk sizes, unbounded chunk and trailer lines, conflicting ``Content-Length``
+    values) and answers malformed requests with an HTML page; here every request line, header line
+    and chunk is read under a limit and every refusal is a JSON 4xx that closes the connection.
+    """
+
     protocol_version = "HTTP/1.1"
     timeout = _IDLE_TIMEOUT
     server: _Server
+    header_list: list[tuple[str, str]]
 
-    def _serve(self) -> None:
+    def handle_one_request(self) -> None:
+        self.command, self.request_version, self.header_list = None, "HTTP/1.1", []  # type: ignore[assignment]
         try:
+            line = self.rfile.readline(_MAX_REQUEST_LINE + 1)
+            if not line:
+                self.close_connection = True
+                return
+            self._read_head(line)
             body = self._read_body()
-        except _UnreadableBody as problem:
-            text = json.dumps({"message": problem.message}, separators=(",", ":")).encode()
-            headers = (("Content-Type", "application/json"), ("Content-Length", str(len(text))))
-            self._write(Answer(problem.status, headers, text, problem.message), close=True)
+        except _Refusal as refusal:
+            self._refuse(refusal)
+            return
+        except TimeoutError:
+            self.close_connection = True
             return
         self._write(
             self.server.app.answer(
                 WireRequest(
                     method=self.command,
                     target=self.path,
-                    headers=tuple(self.headers.items()),
+                    headers=tuple(self.header_list),
                     body=body,
                     source_ip=self._source_ip(),
                     secure=self.server.tls,
@@ -61,41 +95,124 @@ class _Handler(BaseHTTPRequestHandler):
             )
         )
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+    def _read_head(self, line: bytes) -> None:
+        if len(line) > _MAX_REQUEST_LINE:
+            raise _Refusal(414, "Request-URI Too Long")
+        if not line.endswith(b"\n"):
+            raise _bad()  # the peer stopped mid-line
+        self.requestline = line.rstrip(b"\r\n").decode("latin-1")
+        parts = self.requestline.split(" ")
+        if len(parts) != 3:
+            raise _bad()
+        method, target, version = parts
+        if not _TOKEN.fullmatch(method) or not target.startswith("/") or not _VERSION.fullmatch(version):
+            raise _bad()
+        self.command, self.path, self.request_version = method, target, version
+        total = 0
+        while True:
+            raw = self.rfile.readline(_MAX_HEADER_LINE + 1)
+            total += len(raw)
+            if len(raw) > _MAX_HEADER_LINE or total > _MAX_HEADER_BYTES:
+                raise _Refusal(431, "Request Header Fields Too Large")
+            if not raw.endswith(b"\n"):
+                raise _bad()
+            if raw in (b"\r\n", b"\n"):
+                break
+            if len(self.header_list) >= _MAX_HEADERS:
+                raise _Refusal(431, "Request Header Fields Too Large")
+            self.header_list.append(_field(raw))
+        hosts = self._values("host")
+        # RFC 9112 section 3.2: a missing Host (HTTP/1.1), several, or an invalid one is a 400.
+        if len(hosts) > 1 or (not hosts and version == "HTTP/1.1") or (hosts and not valid_host(hosts[0])):
+            raise _bad()
+        tokens = {t.strip().lower() for v in self._values("connection") for t in v.split(",")}
+        self.close_connection = "close" in tokens or (version == "HTTP/1.0" and "keep-alive" not in tokens)
+
+    def _values(self, name: str) -> list[str]:
+        return [value for key, value in self.header_list if key.lower() == name]
 
     def _read_body(self) -> bytes:
-        try:
-            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-                return self._read_chunked()
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            raise _UnreadableBody(400, "Bad Request") from None
-        if length < 0:
-            raise _UnreadableBody(400, "Bad Request")
+        codings = [t.strip().lower() for v in self._values("transfer-encoding") for t in v.split(",")]
+        lengths = [t.strip() for v in self._values("content-length") for t in v.split(",")]
+        if codings:
+            # RFC 9112 section 6.1/6.3: chunked, once and last, is the only coding read here; together
+            # with Content-Length it is a smuggling attempt, refused (and the connection closed).
+            if codings != ["chunked"] or lengths or self.request_version == "HTTP/1.0":
+                raise _bad()
+            self._continue()
+            return self._read_chunked()
+        if not lengths:
+            return b""
+        # RFC 9110 section 8.6: a list of identical values may be taken as one; anything else is a 400.
+        if len(set(lengths)) != 1 or not _DIGITS.fullmatch(lengths[0]):
+            raise _bad()
+        digits = lengths[0].lstrip("0")
+        length = int(digits or "0") if len(digits) <= 9 else _MAX_BODY + 1
         if length > _MAX_BODY:
-            raise _UnreadableBody(413, "Request Too Long")
-        return self.rfile.read(length) if length > 0 else b""
+            raise _Refusal(413, "Request Too Long")
+        if length == 0:
+            return b""
+        self._continue()
+        body = self.rfile.read(length)
+        if len(body) != length:
+            raise _bad()  # the peer closed early
+        return bytes(body)
+
+    def _continue(self) -> None:
+        if any(v.strip().lower() == "100-continue" for v in self._values("expect")):
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.wfile.flush()
 
     def _read_chunked(self) -> bytes:
         chunks: list[bytes] = []
         total = 0
         while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            line = self.rfile.readline(_MAX_CHUNK_LINE + 1)
+            if len(line) > _MAX_CHUNK_LINE or not line.endswith(b"\n"):
+                raise _bad()
+            # chunk-size = 1*HEXDIG, then optional ";name=value" extensions (RFC 9112 section 7.1).
+            size_text = line.split(b";", 1)[0].rstrip(b"\r\n").rstrip(b" \t")
+            if not _HEX.fullmatch(size_text.decode("latin-1")):
+                raise _bad()
+            digits = size_text.lstrip(b"0")
+            size = int(digits or b"0", 16) if len(digits) <= 8 else _MAX_BODY + 1
             if size == 0:
-                while self.rfile.readline().strip():  # trailers
-                    pass
+                self._read_trailers()
                 return b"".join(chunks)
             total += size
             if total > _MAX_BODY:
-                raise _UnreadableBody(413, "Request Too Long")
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline()
+                raise _Refusal(413, "Request Too Long")
+            data = self.rfile.read(size)
+            if len(data) != size or self.rfile.read(2) != b"\r\n":
+                raise _bad()
+            chunks.append(data)
+
+    def _read_trailers(self) -> None:
+        for _ in range(_MAX_HEADERS + 1):
+            line = self.rfile.readline(_MAX_TRAILER_LINE + 1)
+            if len(line) > _MAX_TRAILER_LINE or not line.endswith(b"\n"):
+                raise _bad()
+            if line in (b"\r\n", b"\n"):
+                return
+            _field(line)  # trailers are checked and dropped: none changes how the request is answered
+        raise _Refusal(431, "Request Header Fields Too Large")
+
+    def _refuse(self, refusal: _Refusal) -> None:
+        text = json.dumps({"message": refusal.message}, separators=(",", ":")).encode()
+        headers = (("Content-Type", "application/json"), ("Content-Length", str(len(text))))
+        self._write(Answer(refusal.status, headers, text, refusal.message), close=True)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Never Python's HTML page: a JSON 4xx (no path of this handler is expected to get here)."""
+        status = code if 400 <= code < 500 else 400
+        self._refuse(_Refusal(status, self.responses.get(status, ("Bad Request",))[0]))
 
     def _source_ip(self) -> str:
         peer = str(self.client_address[0])
         if not self.server.trust_forwarded_for:
             return peer
-        first = (self.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+        forwarded = self._values("x-forwarded-for")
+        first = (forwarded[0] if forwarded else "").split(",")[0].strip()
         try:
             return str(ipaddress.ip_address(first))
         except ValueError:
@@ -115,8 +232,20 @@ class _Handler(BaseHTTPRequestHandler):
         """Silenced: the access log (apiclient.gateway.accesslog) records every request instead."""
 
 
+def _field(raw: bytes) -> tuple[str, str]:
+    """One ``name: value`` line; RFC 9112 section 5: no space before the colon, no obsolete line folding."""
+    line = raw.rstrip(b"\r\n").decode("latin-1")
+    name, colon, value = line.partition(":")
+    if not colon or not _TOKEN.fullmatch(name):
+        raise _bad()
+    return name, value.strip(" \t")
+
+
 class _Server(ThreadingHTTPServer):
     """Each connection in its own thread (TLS handshake included); ``close_connections`` ends keep-alives."""
+
+    # socketserver's default backlog is 5: of 32 simultaneous connects, most waited a second or more.
+    request_queue_size = 128
 
     def __init__(
         self,

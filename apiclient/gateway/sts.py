@@ -24,10 +24,14 @@ from apiclient.gateway.wire import WireRequest
 __all__ = ["StsError", "StsService"]
 
 _NS = "https://sts.amazonaws.com/doc/2011-06-15/"
-# STS prints "- 15 min." in its skew message, unlike execute-api's 5 (apigateway-errors.md, observation 7).
+# STS prints "- 15 min." in its skew message, unlike execute-api's 5 (other AWS services allow 15 minutes
+# of skew; for example https://github.com/aws/aws-sdk-js/issues/254).
 _SKEW_WINDOW = dt.timedelta(minutes=15)
 _MIN_DURATION = 900
-_SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
+_MAX_SESSION_CAP = 10**9
+# AWS's pattern [\w+=,.@-]* in ASCII, 2 to 64 characters; fullmatch, since "$" would let "\n" end a name.
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
+_NUMBER = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,8 @@ class StsError(Exception):
 _REJECTIONS = {
     "missing": (403, "MissingAuthenticationToken", "Request is missing Authentication Token"),
     "invalid_token": (403, "InvalidClientTokenId", "The security token included in the request is invalid."),
-    "expired_token": (400, "ExpiredToken", "The security token included in the request is expired"),
+    # STS answers an expired session token with HTTP 403 (botocore's ExpiredToken ClientError carries 403).
+    "expired_token": (403, "ExpiredToken", "The security token included in the request is expired"),
 }
 
 
@@ -111,13 +116,14 @@ class StsService:
     @staticmethod
     def _duration(params: Mapping[str, str], role: Role) -> int:
         text = params.get("DurationSeconds", "3600")
-        if not text.isdigit():
+        if not _NUMBER.fullmatch(text):
             raise StsError(
                 400,
                 "ValidationError",
                 f"Value '{text}' at 'durationSeconds' failed to satisfy constraint: Member must be a number",
             )
-        duration = int(text)
+        # Past nine digits it is over any MaxSessionDuration; int() of thousands of digits would raise.
+        duration = int(text) if len(text.lstrip("0")) <= 9 else _MAX_SESSION_CAP
         if duration < _MIN_DURATION:
             raise StsError(
                 400,
@@ -137,7 +143,7 @@ class StsService:
     @staticmethod
     def _session_name(params: Mapping[str, str]) -> str:
         name = params.get("RoleSessionName", "")
-        if not _SESSION_NAME.match(name):
+        if not _SESSION_NAME.fullmatch(name):
             raise StsError(
                 400,
                 "ValidationError",

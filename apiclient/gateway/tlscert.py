@@ -16,7 +16,7 @@ def write_self_signed(directory: Path, hostnames: Iterable[str]) -> tuple[Path, 
     The certificate is its own CA (basicConstraints CA=true), so a client can pass its path as
     ``verify=`` / ``--cacert``.
     """
-    # cryptography is a dev extra, needed only in TLS mode (issue 4): imported here, not at module level.
+    # cryptography is a dev extra, needed only in TLS mode: imported here, not at module level.
     from cryptography import x509  # noqa: PLC0415
     from cryptography.hazmat.primitives import hashes, serialization  # noqa: PLC0415
     from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415

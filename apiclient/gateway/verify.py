@@ -3,7 +3,7 @@
 The wire request is rebuilt as a botocore ``AWSRequest`` and signed with ``SigV4Auth``'s own steps
 (canonical request, string to sign, signature) at the request's ``X-Amz-Date``, over exactly the headers
 the caller listed in ``SignedHeaders``; so the two sides of every end-to-end test are independent
-(DESIGN.md, issue 4).
+(CONTRIBUTING.md, layering rules).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote_from_bytes
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest, HTTPHeaders
@@ -37,7 +38,8 @@ class Rejection(Exception):
     """Why a request's signature was refused; each service words ``kind`` its own way.
 
     ``kind`` is one of ``missing``, ``incomplete``, ``skew``, ``scope``, ``invalid_token``,
-    ``expired_token``, ``mismatch``; ``message`` is API Gateway's text for it.
+    ``expired_token``, ``absent_header``, ``mismatch``; ``message`` is API Gateway's text for it (for
+    ``absent_header`` and some ``scope`` and ``incomplete`` cases, an unverified wording: docs/gateway.md).
     """
 
     kind: str
@@ -47,8 +49,10 @@ class Rejection(Exception):
 @dataclass(frozen=True)
 class _Authorization:
     access_key_id: str
+    date: str
     region: str
     service: str
+    terminator: str
     signed_headers: tuple[str, ...]
     signature: str
 
@@ -75,8 +79,10 @@ def verify(
         raise Rejection("missing")
     auth = _parse(raw, request)
     amz_date = _request_time(request, raw)
+    _check_scope_date(auth, amz_date, request)
     _check_skew(amz_date, request.stamp.now, window)
     _check_scope(auth, service, region)
+    _check_signed_headers(auth, request)
     key = store.lookup(auth.access_key_id)
     if key is None or (request.header("x-amz-security-token") or None) != key.token:
         raise Rejection("invalid_token", "The security token included in the request is invalid.")
@@ -88,7 +94,7 @@ def verify(
 
 def _parse(raw: str, request: WireRequest) -> _Authorization:
     # API Gateway reads "<algorithm> k=v, k=v, ..." whatever the scheme, hence its answers to Bearer
-    # tokens (apigateway-errors.md, IncompleteSignatureException rows).
+    # tokens (IncompleteSignatureException captures such as https://github.com/aws/chalice/issues/828).
     algorithm, _, rest = raw.strip().partition(" ")
     params: dict[str, str] = {}
     for pair in (p.strip() for p in rest.split(",")):
@@ -115,9 +121,14 @@ def _parse(raw: str, request: WireRequest) -> _Authorization:
         raise Rejection("incomplete", " ".join([*problems, f"Authorization={raw}"]))
     if algorithm != "AWS4-HMAC-SHA256":
         raise Rejection("incomplete", f"Unsupported AWS 'algorithm': '{algorithm}'")
-    key_id, _date, region, service, _terminator = scope
+    key_id, date, region, service, terminator = scope
     signed = tuple(params["SignedHeaders"].lower().split(";"))
-    return _Authorization(key_id, region, service, signed, params["Signature"])
+    if "host" not in signed:
+        # AWS's text (seen from execute-api and OpenSearch); the exception type is unverified.
+        raise Rejection(
+            "incomplete", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+        )
+    return _Authorization(key_id, date, region, service, terminator, signed, params["Signature"])
 
 
 def _request_time(request: WireRequest, raw: str) -> dt.datetime:
@@ -154,9 +165,36 @@ def _check_skew(when: dt.datetime, now: dt.datetime, window: dt.timedelta) -> No
         )
 
 
+def _check_scope_date(auth: _Authorization, when: dt.datetime, request: WireRequest) -> None:
+    # "The date that you use as part of your credential scope must match the date of your request"
+    # (AWS General Reference, "Handling dates in Signature Version 4"); the wording is unverified.
+    day = when.strftime("%Y%m%d")
+    if auth.date != day:
+        sent = request.header("x-amz-date") or request.header("date") or ""
+        raise Rejection(
+            "scope",
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+            f"'{auth.date}' != '{day}', from '{sent.strip()}'.",
+        )
+
+
+def _check_signed_headers(auth: _Authorization, request: WireRequest) -> None:
+    # Every header named in SignedHeaders must be in the request (AWS General Reference, "Create a
+    # canonical request for Signature Version 4"); the wording is unverified.
+    names = {name.lower() for name, _ in request.headers}
+    absent = [name for name in auth.signed_headers if name not in names]
+    if absent:
+        raise Rejection("absent_header", f"Signed header '{absent[0]}' is not present in the request.")
+
+
 def _check_scope(auth: _Authorization, service: str, region: str | None) -> None:
-    # Both texts end in ". " and are joined when both are wrong (apigateway-errors.md, Kong/insomnia#713).
+    # Both texts end in ". " and are joined when both are wrong (github.com/Kong/insomnia/issues/713).
     message = ""
+    if auth.terminator != "aws4_request":
+        # AWS's wording as other services print it; unverified for execute-api.
+        message += (
+            f"Credential should be scoped with a valid terminator: 'aws4_request', not '{auth.terminator}'. "
+        )
     if region is not None and auth.region != region:
         message += f"Credential should be scoped to a valid region, not '{auth.region}'. "
     if auth.service != service:
@@ -180,31 +218,47 @@ class _SignedHeadersOnly(SigV4Auth):  # type: ignore[misc]
         return chosen
 
 
+def _canonical_query(request: WireRequest) -> str:
+    """Each key and value decoded to bytes and encoded again per RFC 3986: execute-api's canonical query.
+
+    Bytes, not text: ``%FF`` is not UTF-8 and must stay ``%FF`` (a text decode would sign U+FFFD).
+    """
+    return "&".join(
+        f"{quote_from_bytes(key, safe='-_.~')}={quote_from_bytes(value, safe='-_.~')}"
+        for key, value in request.query_bytes()
+    )
+
+
 def _check_signature(request: WireRequest, auth: _Authorization, key: SigningKey, when: dt.datetime) -> None:
     scheme = "https" if request.secure else "http"
-    aws_request = AWSRequest(
-        method=request.method,
-        url=f"{scheme}://{request.host}{request.path}",
-        data=request.body,
-        # Decoded pairs: botocore then encodes each per RFC 3986 and sorts them, the
-        # canonical query execute-api uses (DESIGN.md); a raw query would be copied as is.
-        params=request.query_params(),
-    )
-    headers = HTTPHeaders()
-    for name, value in request.headers:
-        headers[name] = value
-    aws_request.headers = headers
-    aws_request.context["timestamp"] = when.strftime(_AMZ_DATE)
+    query = _canonical_query(request)
     signer = _SignedHeadersOnly(
         ReadOnlyCredentials(key.access_key_id, key.secret_access_key, key.token),
         auth.service,
         auth.region,
         auth.signed_headers,
     )
-    canonical = signer.canonical_request(aws_request)
+    try:
+        # No params: botocore takes the URL's query pairs as they are (canonical already) and sorts them.
+        aws_request = AWSRequest(
+            method=request.method,
+            url=f"{scheme}://{request.host}{request.path}" + (f"?{query}" if query else ""),
+            data=request.body,
+        )
+        headers = HTTPHeaders()
+        for name, value in request.headers:
+            headers[name] = value
+        aws_request.headers = headers
+        aws_request.context["timestamp"] = when.strftime(_AMZ_DATE)
+        canonical = signer.canonical_request(aws_request)
+    except ValueError:
+        # A Host or path no URL can hold: nothing can have been signed for it.
+        raise Rejection("mismatch", SIGNATURE_MISMATCH) from None
     string_to_sign = signer.string_to_sign(aws_request, canonical)
     expected = signer.signature(string_to_sign, aws_request)
-    if hmac.compare_digest(expected, auth.signature) and _payload_hash_matches(request):
+    # Bytes: compare_digest refuses str holding non-ASCII characters, and the signature is the caller's text.
+    given = auth.signature.encode("utf-8", "surrogatepass")
+    if hmac.compare_digest(expected.encode(), given) and _payload_hash_matches(request):
         return
     raise Rejection(
         "mismatch",

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from apiclient.gateway.responses import Stamp
 
-__all__ = ["WireRequest"]
+__all__ = ["WireRequest", "valid_host"]
+
+# RFC 9110 section 7.2 / RFC 3986 section 3.2.2: uri-host [ ":" port ], uri-host a reg-name or an IP literal.
+_HOST = re.compile(
+    r"(?:\[(?P<ip>[0-9A-Fa-f:.]+)\]|(?P<name>(?:[A-Za-z0-9._~!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*))(?::[0-9]{0,5})?"
+)
+
+
+def valid_host(value: str) -> bool:
+    """Whether a Host header value is ``host[:port]`` as RFC 9110 allows (an IPv6 literal in brackets)."""
+    match = _HOST.fullmatch(value.strip())
+    if match is None:
+        return False
+    literal = match.group("ip")
+    if literal is None:
+        return True
+    try:
+        ipaddress.IPv6Address(literal)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -39,6 +61,17 @@ class WireRequest:
         """The query's keys and values, decoded (``+`` is a space), in order."""
         return parse_qsl(self.query, keep_blank_values=True)
 
+    def query_bytes(self) -> list[tuple[bytes, bytes]]:
+        """The query's keys and values decoded to bytes: what was percent-encoded, whatever the charset.
+
+        The target arrives decoded as Latin-1 (one character per byte), so ``%FF`` and a raw byte both
+        come back as the byte the client sent; a UTF-8 decode would turn them into U+FFFD.
+        """
+        return [
+            (_octets(key), _octets(value))
+            for key, value in parse_qsl(self.query, keep_blank_values=True, encoding="latin-1")
+        ]
+
     def header(self, name: str) -> str | None:
         """The first value of a header, by case-insensitive name."""
         name = name.lower()
@@ -47,3 +80,10 @@ class WireRequest:
     @property
     def host(self) -> str:
         return (self.header("host") or "").strip()
+
+
+def _octets(text: str) -> bytes:
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:  # built in code rather than read off a socket
+        return text.encode("utf-8", "surrogatepass")

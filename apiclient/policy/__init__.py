@@ -7,7 +7,15 @@ call a method and from where; ``lint`` flags documents that may not mean what th
 """
 
 from apiclient.policy.context import AccessRequest
-from apiclient.policy.decision import ALLOW, EXPLICIT_DENY, IMPLICIT_DENY, Decision, Fix, LintWarning
+from apiclient.policy.decision import (
+    ALLOW,
+    EXPLICIT_DENY,
+    IMPLICIT_DENY,
+    Decision,
+    Fix,
+    LintWarning,
+    ReadingWarning,
+)
 from apiclient.policy.lint import lint
 from apiclient.policy.model import Policy
 from apiclient.policy.parse import parse_policy
@@ -29,6 +37,7 @@ __all__ = [
     "Grant",
     "LintWarning",
     "Policy",
+    "ReadingWarning",
     "StatementRef",
     "StatementTrace",
     "WhoCan",

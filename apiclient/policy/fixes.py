@@ -1,18 +1,23 @@
-"""The smallest change that would flip a refusal, and the account it belongs in (issue 3, Deliver 6)."""
+"""The smallest change that would flip a refusal, and the account it belongs in."""
 
 from __future__ import annotations
 
 import copy
 import ipaddress
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from apiclient.policy.arns import Caller
+from apiclient.policy.conditions import OPERATORS
 from apiclient.policy.decision import EXPLICIT_DENY, IMPLICIT_DENY, Fix
 from apiclient.policy.evaluate import RESOURCE_POLICY
 from apiclient.policy.matching import shorthand_base
+from apiclient.policy.model import Statement
 from apiclient.policy.parse import SHORTHAND_PREFIX
 from apiclient.policy.trace import ElementResult, PolicyOutcome, Side, StatementTrace
+
+_NEW_STATEMENT_TEXTS = ("add an Allow statement", "the authorizer must return a policy")
 
 
 def fixes_for(
@@ -20,24 +25,30 @@ def fixes_for(
     sides: list[Side],
     *,
     needs: list[Side],
+    all_needed: bool = False,
     action: str,
     resource: str,
     caller: Caller,
     context: Mapping[str, tuple[str, ...]],
 ) -> list[Fix]:
-    """Fixes for a refusal. ``needs`` are the silent sides whose Allow would flip an implicit deny."""
+    """Fixes for a refusal, grouped into the changes needed (``Fix.group``).
+
+    ``needs`` are the silent sides whose Allow would flip an implicit deny; with ``all_needed``
+    (a cross-account call) each of them is a change of its own, else any one side's fix is enough.
+    Every Deny that matched is a change of its own: all of them must stop matching.
+    """
     if result == EXPLICIT_DENY:
-        return [
+        denies = [
             _undeny(side, outcome, trace)
             for side in sides
             for outcome in side.policies
             for trace in outcome.traces
             if trace.applies and trace.ref.effect == "Deny"
         ]
+        return _grouped([[fix] for fix in denies])
     if result != IMPLICIT_DENY:
         return []
-    changes: list[Fix] = []
-    additions: list[Fix] = []
+    groups: list[list[Fix]] = []
     for side in needs:
         near = [
             fix
@@ -46,14 +57,27 @@ def fixes_for(
                 side, outcome, action=action, resource=resource, caller=caller, context=context
             )
         ]
-        changes.extend(near)
-        if not near:
-            additions.append(_new_statement(side, action, resource, caller, context))
-    # Least privilege first: among edits to existing statements, the one whose statement grants
-    # the least (a named principal, few wildcards) is the smallest fix; a change to an existing
-    # statement still comes before a new one, as it keeps the author's structure.
-    changes.sort(key=_breadth)
-    return changes + additions
+        # Least privilege first: among edits to existing statements, the one whose statement grants
+        # the least (a named principal, few wildcards) is the smallest fix; a change to an existing
+        # statement still comes before a new one, as it keeps the author's structure.
+        near.sort(key=_breadth)
+        groups.append(near or [_new_statement(side, action, resource, caller, context)])
+    if not all_needed and groups:
+        # Any one side allowing is enough: one change, whose alternatives are every side's fixes.
+        merged = [fix for group in groups for fix in group]
+        groups = [sorted(merged, key=lambda fix: (_is_new(fix), *_breadth(fix)))]
+    return _grouped(groups)
+
+
+def _is_new(fix: Fix) -> bool:
+    return fix.description.startswith(_NEW_STATEMENT_TEXTS)
+
+
+def _grouped(groups: list[list[Fix]]) -> list[Fix]:
+    groups = [group for group in groups if group]
+    return [
+        replace(fix, group=number, groups=len(groups)) for number, group in enumerate(groups) for fix in group
+    ]
 
 
 def _breadth(fix: Fix) -> tuple[int, int]:
@@ -109,9 +133,9 @@ def _new_statement(
     if side.kind == RESOURCE_POLICY and caller.arn is None and vpce:
         # An anonymous grant through a VPC endpoint is narrowed to that endpoint [AG:apigateway-private-apis].
         statement["Condition"] = {"StringEquals": {"aws:SourceVpce": vpce[0]}}
-    text = f"add an Allow statement for {action} on {resource}"
+    text = f"{_NEW_STATEMENT_TEXTS[0]} for {action} on {resource}"
     if side.name == "authorizer":
-        text = f"the authorizer must return a policy that allows {action} on {resource}"
+        text = f"{_NEW_STATEMENT_TEXTS[1]} that allows {action} on {resource}"
     return Fix(side.where, text, statement)
 
 
@@ -129,13 +153,48 @@ def _near_miss(
         failed = trace.failed
         if trace.ref.effect != "Allow" or len(failed) != 1 or outcome.document is None:
             continue
-        source = outcome.document.statements[trace.ref.index].source
+        parsed = outcome.document.statements[trace.ref.index]
         fix = _change(
-            side, trace, failed[0], source, action=action, resource=resource, caller=caller, context=context
+            side,
+            trace,
+            failed[0],
+            parsed.source,
+            action=action,
+            resource=resource,
+            caller=caller,
+            context=context,
         )
+        if fix is not None and fix.statement is not None:
+            fix = _unpadded(fix, parsed)
         if fix is not None:
             fixes.append(fix)
     return fixes
+
+
+def _unpadded(fix: Fix, parsed: Statement) -> Fix:
+    """The fix with every IP-condition value of its statement trimmed: AWS does not document how
+    it reads a CIDR with surrounding whitespace, so a proposed statement never keeps one."""
+    statement = copy.deepcopy(fix.statement) or {}
+    padded: list[str] = []
+    for condition in parsed.conditions:
+        if condition.base is None or OPERATORS[condition.base].kind != "ip":
+            continue
+        block = statement.get("Condition", {}).get(condition.operator, {})
+        value = block.get(condition.key)
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, str) for item in values):
+            continue
+        padded += [item for item in values if item != item.strip()]
+        trimmed = [item.strip() for item in values]
+        block[condition.key] = trimmed if isinstance(value, list) else trimmed[0]
+    if not padded:
+        return fix
+    shown = ", ".join(repr(item) for item in dict.fromkeys(padded))
+    return replace(
+        fix,
+        description=f"{fix.description}; the whitespace around {shown} is removed, so AWS reads it one way",
+        statement=statement,
+    )
 
 
 def _add(statement: dict[str, Any], path: list[str], value: str) -> None:

@@ -1,20 +1,43 @@
-"""IAM wildcard patterns (`*`, `?`) compiled to regular expressions.
+"""IAM wildcard patterns (`*`, `?`) matched by an ordered chunk search, in time linear in the text.
 
 A pattern is a sequence of tokens: single characters, or the wildcards ``STAR`` and
 ``ONE``. Tokens let a policy variable escape (``${*}``) put a literal ``*`` into a
 pattern without it becoming a wildcard [IAM:reference_policies_variables].
+
+No regular expression is involved: a backtracking ``.*`` per ``*`` takes seconds on a few
+hundred characters (``*a*a*a*b``) and a User-Agent is the caller's to choose. The pattern is
+split on ``*`` into fixed-length chunks; the first is anchored at the start, the last at the
+end, and each middle chunk is taken at its leftmost place after the previous one, which is
+always right because a ``*`` between them absorbs any gap. A chunk is found with ``str.find``
+on its longest literal run, then checked run by run, so the work is bounded by
+``len(text) * len(pattern)`` whatever the number of ``*``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Literal
+
+__all__ = [
+    "ONE",
+    "STAR",
+    "Glob",
+    "Tokens",
+    "as_text",
+    "compile_arn",
+    "compile_glob",
+    "literal_tokens",
+    "tokens_of",
+]
 
 STAR = "\x00*"
 ONE = "\x00?"
 
 Tokens = tuple[str, ...]
+
+# The five ARN fields before the resource part (arn, partition, service, region, account).
+_PREFIX_FIELDS = 5
 
 
 def tokens_of(text: str) -> Tokens:
@@ -32,42 +55,192 @@ def as_text(tokens: Iterable[str]) -> str:
     return "".join(tok[-1] if tok in (STAR, ONE) else tok for tok in tokens)
 
 
-def _regex(tokens: Iterable[str], star: str, one: str) -> str:
-    return "".join(star if tok == STAR else one if tok == ONE else re.escape(tok) for tok in tokens)
+def _fold_char(ch: str) -> str:
+    lower = ch.lower()
+    return lower if len(lower) == 1 else ch
+
+
+def _fold(text: str) -> str:
+    """Lower case, one character for one, so that positions (and ``?``) keep their meaning."""
+    lower = text.lower()
+    # lower() only ever lengthens (U+0130); equal lengths mean a one-for-one mapping.
+    return lower if len(lower) == len(text) else "".join(map(_fold_char, text))
+
+
+class _Chunk:
+    """A run of literal characters and ``?`` between two ``*``: fixed length, found left to right."""
+
+    __slots__ = ("anchor", "length", "literal", "runs", "text")
+
+    def __init__(self, tokens: Tokens, fold: bool) -> None:
+        self.length = len(tokens)
+        runs: list[tuple[int, str]] = []
+        start = 0
+        for index, tok in enumerate((*tokens, ONE)):
+            if tok == ONE:
+                if index > start:
+                    text = "".join(tokens[start:index])
+                    runs.append((start, _fold(text) if fold else text))
+                start = index + 1
+        self.runs = tuple(runs)
+        # The longest literal run is searched for; the others are checked where it lands.
+        self.anchor = max(runs, key=lambda run: len(run[1])) if runs else None
+        self.literal = ONE not in tokens
+        self.text = runs[0][1] if self.literal and runs else ""
+
+    def at(self, text: str, position: int) -> bool:
+        """Whether the chunk matches ``text`` at ``position`` (the caller checked the length)."""
+        if self.literal:
+            return text.startswith(self.text, position)
+        return all(text.startswith(run, position + offset) for offset, run in self.runs)
+
+    def find(self, text: str, start: int, end: int) -> int:
+        """The leftmost position >= ``start`` where the chunk matches inside ``text[:end]``, or -1."""
+        if self.literal:
+            return text.find(self.text, start, end)
+        last = end - self.length
+        if last < start:
+            return -1
+        if self.anchor is None:
+            return start  # only `?`: any place long enough
+        offset, run = self.anchor
+        found = text.find(run, start + offset, last + offset + len(run))
+        while found >= 0:
+            position = found - offset
+            if self.at(text, position):
+                return position
+            found = text.find(run, found + 1, last + offset + len(run))
+        return -1
+
+
+class _Segment:
+    """A whole-string matcher for one token sequence; `*` matches anything, `?` one character."""
+
+    __slots__ = ("chunks", "fold", "head", "middle", "minimum", "shape", "starred", "tail")
+
+    def __init__(self, tokens: Tokens, fold: bool) -> None:
+        self.fold = fold
+        pieces: list[list[str]] = [[]]
+        for tok in tokens:
+            if tok == STAR:
+                pieces.append([])
+            else:
+                pieces[-1].append(tok)
+        self.starred = len(pieces) > 1
+        self.chunks = tuple(_Chunk(tuple(piece), fold) for piece in pieces)
+        self.middle = self.chunks[1:-1]
+        self.minimum = sum(chunk.length for chunk in self.chunks)
+        first, last = self.chunks[0], self.chunks[-1]
+        self.head = first.runs[0][1] if first.runs else ""
+        self.tail = last.runs[0][1] if last.runs else ""
+        # The shapes nearly every policy uses get a direct test: "lit", "lit*", "*lit", "lit*lit", "*".
+        if not self.starred:
+            self.shape = "exact" if first.literal else "general"
+        elif self.minimum == 0:
+            self.shape = "any"
+        elif len(self.chunks) == 2 and first.literal and last.literal:
+            self.shape = "ends"
+        else:
+            self.shape = "general"
+
+    def matches(self, text: str) -> bool:
+        shape = self.shape
+        if shape == "any":
+            return True
+        if self.fold:
+            text = _fold(text)
+        if shape == "exact":
+            return text == self.head
+        if shape == "ends":
+            return len(text) >= self.minimum and text.startswith(self.head) and text.endswith(self.tail)
+        size = len(text)
+        if size < self.minimum or (not self.starred and size != self.minimum):
+            return False
+        first, last = self.chunks[0], self.chunks[-1]
+        if not first.at(text, 0):
+            return False
+        if not self.starred:
+            return True
+        end = size - last.length
+        if not last.at(text, end):
+            return False
+        position = first.length
+        for chunk in self.middle:
+            found = chunk.find(text, position, end)
+            if found < 0:
+                return False
+            position = found + chunk.length
+        return True
+
+
+class Glob:
+    """A compiled IAM pattern; ``fullmatch(text)`` is True or None, as ``re.Pattern.fullmatch`` is truthy.
+
+    ``text`` is the pattern as written (wildcards as `*` and `?`).
+    """
+
+    __slots__ = ("_arn", "_checks", "_count", "_everything", "_last", "_segments", "text")
+
+    def __init__(self, text: str, segments: tuple[_Segment, ...], *, arn: bool) -> None:
+        self.text = text
+        self._segments = segments
+        self._arn = arn
+        self._last = len(segments) - 1
+        self._count = len(segments)
+        # Fields a bare `*` covers need no test.
+        self._checks = tuple((n, segment) for n, segment in enumerate(segments) if segment.shape != "any")
+        # Only `*` (and nothing else): matches every text.
+        self._everything = len(segments) == 1 and segments[0].starred and segments[0].minimum == 0
+
+    def fullmatch(self, text: str) -> Literal[True] | None:
+        """True when the whole of ``text`` matches, else None."""
+        if self._everything:
+            return True
+        if not self._arn:
+            return True if self._segments[0].matches(text) else None
+        # Fields before the last pattern segment are colon-free; the last one takes the rest.
+        fields = text.split(":", self._last)
+        if len(fields) != self._count:
+            return None
+        for number, segment in self._checks:
+            if not segment.matches(fields[number]):
+                return None
+        return True
+
+    def __repr__(self) -> str:
+        return f"Glob({self.text!r})"
 
 
 @lru_cache(maxsize=8192)
-def compile_glob(tokens: Tokens, ignore_case: bool) -> re.Pattern[str]:
+def compile_glob(tokens: Tokens, ignore_case: bool) -> Glob:
     """A whole-string matcher; `*` matches anything, `/` included.
 
     [IAM:reference_policies_elements_resource]
     """
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return re.compile(_regex(tokens, ".*", "."), flags)
+    return Glob(as_text(tokens), (_Segment(tokens, ignore_case),), arn=False)
 
 
 @lru_cache(maxsize=8192)
-def compile_arn(tokens: Tokens, case_sensitive_prefix: bool) -> re.Pattern[str]:
+def compile_arn(tokens: Tokens, case_sensitive_prefix: bool) -> Glob:
     """An ARN matcher, segment by segment.
 
     The five segments before the resource part (arn, partition, service, region,
     account) match case-insensitively in the Resource element; the resource part is
-    case-sensitive and its `*` crosses `/` (policy-semantics.md (c) "Case"). A `*`
+    case-sensitive and its `*` crosses `/` (IAM User Guide, "IAM JSON policy elements: Resource"). A `*`
     in a prefix segment stays inside that segment. ``case_sensitive_prefix`` is for
     the Arn* condition operators, which are case-sensitive throughout.
     """
     if tokens == (STAR,):
-        return re.compile(".*", re.DOTALL)
+        return Glob("*", (_Segment(tokens, False),), arn=False)
     segments: list[list[str]] = [[]]
     for tok in tokens:
-        if tok == ":" and len(segments) < 6:
+        if tok == ":" and len(segments) <= _PREFIX_FIELDS:
             segments.append([])
         else:
             segments[-1].append(tok)
-    parts: list[str] = []
-    for number, segment in enumerate(segments):
-        last = number == len(segments) - 1
-        # A pattern cut short (`arn:aws:execute-api:*`) lets its last `*` cover the rest.
-        body = _regex(segment, ".*" if last else "[^:]*", "." if last else "[^:]")
-        parts.append(body if number == 5 or case_sensitive_prefix else f"(?i:{body})")
-    return re.compile(":".join(parts), re.DOTALL)
+    # A pattern cut short (`arn:aws:execute-api:*`) lets its last segment, `*` included, cover the rest.
+    compiled = tuple(
+        _Segment(tuple(segment), number != _PREFIX_FIELDS and not case_sensitive_prefix)
+        for number, segment in enumerate(segments)
+    )
+    return Glob(as_text(tokens), compiled, arn=True)

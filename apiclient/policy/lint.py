@@ -1,4 +1,4 @@
-"""Warnings about policy documents that parse but may not do what their author meant (issue 3, Deliver 7)."""
+"""Warnings about policy documents that parse but may not do what their author meant."""
 
 from __future__ import annotations
 
@@ -86,6 +86,21 @@ def lint_policy(
             warnings += _condition(condition, statement, endpoint_type, policy.variables_enabled)
         warnings += _contradictions(statement.conditions)
     return warnings
+
+
+def padded_cidrs(policy: Policy) -> list[str]:
+    """Each IP-condition value with surrounding whitespace, named by policy, statement and key."""
+    found = []
+    for statement in policy.statements:
+        for condition in statement.conditions:
+            if condition.base is None or OPERATORS[condition.base].kind != "ip":
+                continue
+            found += [
+                f"{policy.name} {statement.label} {condition.operator} {condition.key} {value!r}"
+                for value in condition.values
+                if value != value.strip()
+            ]
+    return found
 
 
 def _contradictions(conditions: tuple[Condition, ...]) -> list[LintWarning]:
@@ -269,8 +284,9 @@ def _value(kind: str, value: str, path: str) -> list[LintWarning]:
                 LintWarning(
                     "cidr-whitespace",
                     path,
-                    f"CIDR {value!r} has surrounding whitespace; AWS's "
-                    "behaviour is undocumented (trimmed, or never matching): the result may differ",
+                    f"CIDR {value!r} has surrounding whitespace, and how AWS reads it is undocumented: "
+                    "apiclient reads it trimmed (as the local gateway does); if AWS reads it as invalid, "
+                    "the condition never holds. Remove the whitespace",
                 )
             ]
         if parse_cidr(value) is None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from apiclient.policy.arns import ACCOUNT_ID, Arn, Caller
-from apiclient.policy.globs import compile_arn, literal_tokens, tokens_of
+from apiclient.policy.globs import Glob, compile_arn, literal_tokens, tokens_of
 from apiclient.policy.model import ActionPattern, ResourcePattern
 from apiclient.policy.parse import SHORTHAND_PREFIX
 from apiclient.policy.readings import Readings
@@ -120,7 +119,8 @@ def principal_element(
 ) -> PrincipalMatch:
     """A Principal element matches when any entry does; a direct match beats an account match.
 
-    A name that differs only in letter case is an open question (policy-semantics.md (c)).
+    A name that differs only in letter case is an open question (IAM User Guide, "IAM JSON policy elements:
+    Principal": case-sensitive, but API Gateway's handling is undocumented).
     Without ``explain`` the reason is left empty.
     """
     relations = [entry_relation(kind, value, caller, context) for kind, value in entries]
@@ -216,7 +216,7 @@ def shorthand_base(resource: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _shorthand_regex(base: str, rest: str) -> re.Pattern[str]:
+def _shorthand_regex(base: str, rest: str) -> Glob:
     return compile_arn(literal_tokens(base) + tokens_of(rest), False)
 
 

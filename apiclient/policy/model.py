@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
+
+from apiclient.policy.globs import Glob
 
 VARIABLES_VERSION = "2012-10-17"
 
@@ -12,7 +13,7 @@ VARIABLES_VERSION = "2012-10-17"
 @dataclass(frozen=True, slots=True)
 class ActionPattern:
     text: str
-    regex: re.Pattern[str]
+    regex: Glob
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class ResourcePattern:
 
     text: str
     kind: str
-    regex: re.Pattern[str] | None
+    regex: Glob | None
 
 
 @dataclass(frozen=True, slots=True)

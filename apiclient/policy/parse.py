@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +41,10 @@ _TOP_KEYS = {"Version", "Id", "Statement"}
 PolicyInput = Policy | Mapping[str, Any] | str | bytes
 
 _CACHE_SIZE = 256
+# The grammar needs 6 levels (Statement[0].Condition.StringLike.key[0]); anything far deeper is hostile
+# and would exhaust the interpreter's stack in json or in the comparisons below.
+MAX_DEPTH = 32
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
 # Parsed policies by (id of the dict, name) with a snapshot of its content, so that
 # evaluating the same dict again costs one comparison instead of a JSON dump.
 _by_content: dict[tuple[int, str], tuple[Any, Policy]] = {}
@@ -59,6 +64,7 @@ def parse_policy(doc: PolicyInput, *, name: str = "policy") -> Policy:
     if isinstance(doc, str):
         return _parse_text(doc, name)
     if isinstance(doc, Mapping):
+        _check_depth(doc)
         cached = _by_content.get((id(doc), name))
         # Equal content gives the same Policy, so a reused id or a mutated dict is still answered correctly.
         if cached is not None and cached[0] == doc:
@@ -81,9 +87,73 @@ def _parse_text(text: str, name: str) -> Policy:
     # Cached by the JSON text: the same policy is parsed and compiled once per process.
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise _too_deep(_deep_text_path(text)) from None
     except ValueError as error:
         raise PolicyError(f"not valid JSON: {error}") from None
+    _check_depth(data)
     return _policy(data, name)
+
+
+def _too_deep(path: str) -> PolicyError:
+    return PolicyError(f"the document is nested more than {MAX_DEPTH} levels deep", path)
+
+
+def _check_depth(data: Any) -> None:
+    """Raise ``PolicyError`` naming the first container deeper than ``MAX_DEPTH``.
+
+    The walk stops at the limit, so its own recursion is bounded (and a cycle is reported as too deep).
+    """
+    path = _deep_path(data, "", 1)
+    if path is not None:
+        raise _too_deep(path)
+
+
+def _deep_path(value: Any, path: str, depth: int) -> str | None:
+    if isinstance(value, Mapping):
+        items: Any = ((f"{path}.{key}" if path else str(key), item) for key, item in value.items())
+    elif isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        items = ((f"{path}[{index}]", item) for index, item in enumerate(value))
+    else:
+        return None
+    if depth > MAX_DEPTH:
+        return path
+    for child_path, child in items:
+        found = _deep_path(child, child_path, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _deep_text_path(text: str) -> str:
+    """The path of the first container past ``MAX_DEPTH`` in JSON text too deep for ``json`` to parse."""
+    # (is an object, key or index); the structure tokens alone are enough to name the place.
+    stack: list[list[Any]] = []
+    last_string = ""
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("{", "["):
+            if len(stack) >= MAX_DEPTH:
+                break
+            stack.append([token == "{", "" if token == "{" else 0])
+        elif token in ("}", "]"):
+            if stack:
+                stack.pop()
+        elif token == ",":
+            if stack and not stack[-1][0]:
+                stack[-1][1] += 1
+        elif token == ":":
+            if stack and stack[-1][0]:
+                stack[-1][1] = last_string
+        else:
+            try:
+                last_string = str(json.loads(token))
+            except ValueError:
+                last_string = token
+    path = ""
+    for is_object, key in stack:
+        path = (f"{path}.{key}" if path else str(key)) if is_object else f"{path}[{key}]"
+    return path
 
 
 def _policy(data: Any, name: str) -> Policy:

@@ -3,13 +3,16 @@
 The engine never guesses silently: it evaluates with the primary readings, notes
 which questions a request actually touched, and re-evaluates with each touched
 question flipped. When the verdict changes, the Decision shows both
-(policy-semantics.md (c): account principal, NotPrincipal, CIDR whitespace, name case;
-(b): Cognito).
+(IAM User Guide, "IAM JSON policy elements: Principal", "... NotPrincipal" and "... Condition operators":
+account principal, NotPrincipal, CIDR whitespace, name case; API Gateway Developer Guide, "How API Gateway
+resource policies affect authorization workflow": Cognito).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+
+CIDR_WHITESPACE = "cidr_whitespace_trimmed"
 
 QUESTIONS: dict[str, tuple[str, str, str]] = {
     "account_principal_direct_grant": (
@@ -25,7 +28,7 @@ QUESTIONS: dict[str, tuple[str, str, str]] = {
         "no: AWS may check the account, then the role, then the session, "
         "and deny at the first one not listed",
     ),
-    "cidr_whitespace_trimmed": (
+    CIDR_WHITESPACE: (
         "How does AWS read a CIDR with surrounding whitespace?",
         "the whitespace is trimmed and the CIDR applies",
         "the value is not a valid CIDR and never matches (parliament, iam-simulate)",

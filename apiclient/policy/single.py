@@ -7,7 +7,15 @@ from datetime import datetime, timezone
 from apiclient.errors import PolicyError
 from apiclient.policy.arns import Arn, caller_of
 from apiclient.policy.context import ContextKeys, extra_keys, global_keys, parse_time
-from apiclient.policy.decision import ALLOW, EXPLICIT_DENY, IMPLICIT_DENY, Decision, Details, LintWarning
+from apiclient.policy.decision import (
+    ALLOW,
+    EXPLICIT_DENY,
+    IMPLICIT_DENY,
+    Decision,
+    Details,
+    LintWarning,
+    ReadingWarning,
+)
 from apiclient.policy.evaluate import (
     ANY_POLICY,
     IDENTITY_POLICY,
@@ -16,10 +24,10 @@ from apiclient.policy.evaluate import (
     evaluate_policy,
 )
 from apiclient.policy.fixes import fixes_for
-from apiclient.policy.lint import lint_policy
+from apiclient.policy.lint import lint_policy, padded_cidrs
 from apiclient.policy.matching import shorthand_base
 from apiclient.policy.parse import PolicyInput, parse_policy
-from apiclient.policy.readings import QUESTIONS, Alternative, Readings
+from apiclient.policy.readings import CIDR_WHITESPACE, QUESTIONS, Alternative, Readings
 from apiclient.policy.trace import PolicyOutcome, Side
 
 _RESULTS = {"ALLOW": ALLOW, "DENY": EXPLICIT_DENY, "NEITHER": IMPLICIT_DENY}
@@ -66,11 +74,15 @@ def evaluate(
     outcome = run(Readings(), consulted)
     result = _RESULTS[outcome.outcome]
     alternatives = []
+    warnings = []
     for question in sorted(consulted):
         other = _RESULTS[run(Readings().flipped(question), set()).outcome]
+        text, first, second = QUESTIONS[question]
         if other != result:
-            text, first, second = QUESTIONS[question]
             alternatives.append(Alternative(text, first, second, other))
+        if question == CIDR_WHITESPACE:
+            padded = tuple(padded_cidrs(parsed))
+            warnings.append(ReadingWarning(text, padded, first, second, result, other))
     names_principals = any(s.principal or s.not_principal for s in parsed.statements)
     side = Side(
         policy_name,
@@ -103,6 +115,13 @@ def evaluate(
         list(deciding),
         steps,
         alternatives,
-        details_source=lambda: Details(outcome.traces, outcome.missing_keys, fixes),
+        warnings,
+        details_source=lambda: Details(
+            outcome.traces,
+            outcome.missing_keys,
+            fixes,
+            fixes_all_required=len(fixes) > 1 and all(fix.groups == len(fixes) for fix in fixes),
+            needs=[side] if result == IMPLICIT_DENY else [],
+        ),
         lint_source=lint,
     )

@@ -1,4 +1,4 @@
-"""Who can call a method, and from which source addresses (issue 3, Deliver 8). Offline, no AWS call.
+"""Who can call a method, and from which source addresses. Offline, no AWS call.
 
 Only ``aws:SourceIp`` IpAddress/NotIpAddress conditions are turned into CIDR sets;
 every other condition is reported as left open.
@@ -116,7 +116,7 @@ def who_can(
         for s in applicable
         if s.effect == "Allow"
     ]
-    notes = []
+    notes = [_padding_note(s, policy.name, denied) for s in applicable if _padded(s.conditions)]
     if authorization == "AWS_IAM":
         for policy_ in identities:
             grants += [
@@ -168,6 +168,33 @@ def _ip_set(conditions: tuple[Condition, ...]) -> CidrSet:
         elif condition.base == "NotIpAddress":
             allowed = subtract(allowed, networks)
     return allowed
+
+
+def _padded(conditions: tuple[Condition, ...]) -> list[str]:
+    return [
+        value
+        for condition in conditions
+        if condition.base in ("IpAddress", "NotIpAddress")
+        for value in condition.values
+        if value != value.strip()
+    ]
+
+
+def _padding_note(statement: Statement, name: str, denied: CidrSet) -> str:
+    """Both readings of a CIDR with surrounding whitespace: AWS documents neither."""
+    ref = StatementRef(name, statement.index, statement.sid, statement.effect)
+    values = ", ".join(repr(value) for value in _padded(statement.conditions))
+    if statement.effect == "Allow":
+        ranges = show(subtract(_ip_set(statement.conditions), denied))
+        verb, nothing = "admits callers from", "admits no caller"
+    else:
+        ranges = show(_ip_set(statement.conditions))
+        verb, nothing = "denies callers from", "denies no caller"
+    return (
+        f"{ref}: the CIDR {values} has surrounding whitespace, and AWS does not document how it reads it. "
+        f"Read trimmed (as listed here), the statement {verb} {', '.join(ranges) or 'no address'}; "
+        f"read as an invalid CIDR, its condition never holds and the statement {nothing}."
+    )
 
 
 def _is_ip_condition(condition: Condition) -> bool:

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field, replace
 from apiclient.errors import PolicyError
 from apiclient.policy.arns import Caller, caller_of
 from apiclient.policy.context import AccessRequest, request_context
-from apiclient.policy.decision import ALLOW, EXPLICIT_DENY, IMPLICIT_DENY, Decision, Details, LintWarning
+from apiclient.policy.decision import (
+    ALLOW,
+    EXPLICIT_DENY,
+    IMPLICIT_DENY,
+    Decision,
+    Details,
+    LintWarning,
+    ReadingWarning,
+)
 from apiclient.policy.evaluate import (
     ANY_POLICY,
     IDENTITY_POLICY,
@@ -17,10 +25,10 @@ from apiclient.policy.evaluate import (
     evaluate_policy,
 )
 from apiclient.policy.fixes import fixes_for
-from apiclient.policy.lint import lint_policy
+from apiclient.policy.lint import lint_policy, padded_cidrs
 from apiclient.policy.model import Policy
 from apiclient.policy.parse import PolicyInput, parse_policy
-from apiclient.policy.readings import QUESTIONS, Alternative, Readings
+from apiclient.policy.readings import CIDR_WHITESPACE, QUESTIONS, Alternative, Readings
 from apiclient.policy.trace import Side, StatementRef
 
 AUTHORIZATIONS = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
@@ -113,12 +121,22 @@ def authorize(
     )
     primary = _decide(inputs, Readings())
     alternatives = []
+    warnings = []
     for question in sorted(primary.consulted):
         other = _decide(inputs, Readings().flipped(question))
+        text, first, second = QUESTIONS[question]
         if other.result != primary.result:
-            text, first, second = QUESTIONS[question]
             alternatives.append(Alternative(text, first, second, other.result))
-    return _decision(inputs, primary, alternatives)
+        if question == CIDR_WHITESPACE:
+            # Said wherever such a value decides anything, even when both readings agree.
+            padded = [
+                value
+                for policy in (inputs.resource_policy, *inputs.identity_policies)
+                if policy is not None
+                for value in padded_cidrs(policy)
+            ]
+            warnings.append(ReadingWarning(text, tuple(padded), first, second, primary.result, other.result))
+    return _decision(inputs, primary, alternatives, warnings)
 
 
 def _authorizer(authorization: str, result: PolicyInput | str | None) -> Policy | str | None:
@@ -295,7 +313,9 @@ def _authorizer_side(
     return Side("authorizer", where, ANY_POLICY, inputs.authorizer or "NEITHER")
 
 
-def _decision(inputs: _Inputs, run: _Run, alternatives: list[Alternative]) -> Decision:
+def _decision(
+    inputs: _Inputs, run: _Run, alternatives: list[Alternative], warnings: list[ReadingWarning]
+) -> Decision:
     request = inputs.request
     refs: list[StatementRef] = []
     for side in run.sides:
@@ -312,6 +332,7 @@ def _decision(inputs: _Inputs, run: _Run, alternatives: list[Alternative]) -> De
         refs,
         run.steps,
         alternatives,
+        warnings,
         details_source=lambda: _details(replace(inputs, detail=True)),
         lint_source=_lint_source(inputs),
     )
@@ -328,12 +349,20 @@ def _details(inputs: _Inputs) -> Details:
         run.result,
         run.sides,
         needs=run.needs,
+        all_needed=run.all_needed,
         action=INVOKE,
         resource=request.resource_arn,
         caller=caller,
         context=request_context(request),
     )
-    return Details(traces, missing, fixes, run.all_needed and len(fixes) > 1)
+    return Details(
+        traces,
+        missing,
+        fixes,
+        fixes_all_required=len(fixes) > 1 and all(fix.groups == len(fixes) for fix in fixes),
+        needs=run.needs if run.result == IMPLICIT_DENY else [],
+        all_sides_needed=run.all_needed,
+    )
 
 
 def _lint_source(inputs: _Inputs) -> Callable[[], list[LintWarning]]:

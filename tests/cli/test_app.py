@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 import apiclient
-from apiclient.cli import cli
-from apiclient.cli.errors import ExitCode
+from apiclient.cli import ExitCode, cli, commands
+from apiclient.cli.app import COMMANDS
 
 
 def test_version_is_the_package_version() -> None:
@@ -60,3 +62,13 @@ def test_python_dash_m_runs() -> None:
     )
     assert done.returncode == 0
     assert apiclient.__version__ in done.stdout
+
+
+def test_each_command_is_the_module_of_its_name() -> None:
+    # The layout a new command follows: apiclient/cli/commands/<name>.py defines <name>.
+    modules = {p.stem for p in Path(commands.__file__).parent.glob("*.py")} - {"__init__"}
+    assert modules == set(COMMANDS)
+    for name in COMMANDS:
+        command = cli.get_command(click.Context(cli), name)
+        assert isinstance(command, click.Command) and command.callback is not None
+        assert command.callback.__module__ == f"apiclient.cli.commands.{name}"

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from click.testing import Result
 
-from apiclient.cli.errors import ExitCode
+from apiclient.cli import ExitCode
 from apiclient.gateway import Gateway
 
 RunCli = Callable[..., Result]  # the run_cli fixture of conftest.py
@@ -231,3 +231,12 @@ def test_url_override_and_profile_identities(
     result = run_cli(*args, env={"AWS_SHARED_CREDENTIALS_FILE": str(tester_profile)})
     assert result.exit_code == ExitCode.OK, result.output
     assert "2/2 expectations met" in result.stdout
+
+
+def test_a_matrix_nested_too_deep_is_one_line_naming_the_path(run_cli: RunCli, tmp_path: Path) -> None:
+    matrix = tmp_path / "MATRIX.yaml"
+    matrix.write_text("identities:\n  deep: " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
+    result = run_cli("check", str(matrix))
+    assert result.exit_code == ExitCode.INVALID_DOCUMENT
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "identities.deep[0][0]" in lines[0] and "nested more than" in lines[0]

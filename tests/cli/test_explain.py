@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from apiclient.cli import cli
-from apiclient.cli.errors import ExitCode
-from apiclient.cli.explain import parse_context_keys
+from apiclient.cli import ExitCode, cli
+from apiclient.cli.commands.explain import parse_context_keys
 from apiclient.policy import AccessRequest, authorize
 
 OWNER = "222222222222"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from apiclient.cli.errors import ExitCode
+from apiclient.cli import ExitCode
 from apiclient.credentials.base import Credentials
 from apiclient.gateway import Gateway, running
 

@@ -16,8 +16,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from apiclient.auth import SigV4Auth
-from apiclient.cli import cli
-from apiclient.cli.errors import ExitCode
+from apiclient.cli import ExitCode, cli
 from apiclient.credentials.base import Credentials
 from apiclient.diagnostics import CAUSES
 from apiclient.gateway import sample_config

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import Result
 
-from apiclient.cli.errors import ExitCode
+from apiclient.cli import ExitCode
 from apiclient.credentials.base import Credentials
 from apiclient.gateway import Gateway
 

@@ -1,7 +1,7 @@
-"""classify() over every row of ../shared/reference/apigateway-errors.md, plus fuzzing.
+"""classify() over every documented or captured 401/403 of API Gateway, plus fuzzing.
 
 Each case's id names its table and row ("REST 5" = the fifth row of the REST table) and the
-bodies are copied verbatim from the reference.
+bodies are copied verbatim from their sources (as in tests/data/apigateway_errors.json).
 """
 
 from __future__ import annotations
@@ -387,7 +387,7 @@ def test_clock_skew_seconds_are_signed_minus_server_time(message: str, signed: s
 
 
 def test_error_type_suffix_is_split_off() -> None:
-    # errors.md observation 8: "UnrecognizedClientException:http://internal.amazon.com/coral/..."
+    # Some AWS front ends send "UnrecognizedClientException:http://internal.amazon.com/coral/..."
     headers = {"X-Amzn-ErrorType": "UnrecognizedClientException:http://internal.amazon.com/coral/com.amazon/"}
     payload = b'{"message":"The security token included in the request is invalid."}'
     diagnosis = classify(403, headers, payload)
@@ -395,7 +395,8 @@ def test_error_type_suffix_is_split_off() -> None:
 
 
 def test_error_type_wins_over_a_customized_body() -> None:
-    # Gateway responses are customizable (errors.md observation 8): the header is the stronger signal.
+    # Gateway responses are customizable ("Set up gateway responses to customize error responses"):
+    # the header is the stronger signal.
     diagnosis = classify(403, {ET: "MissingAuthenticationTokenException"}, b'{"message":"Please sign in"}')
     assert diagnosis.cause == "missing_auth_or_route"
     conflicting = classify(403, {ET: "ForbiddenException"}, b'{"message":"Missing Authentication Token"}')
@@ -498,3 +499,60 @@ def test_fuzzed_responses_never_raise(
     assert diagnosis.cause in CAUSES
     json.dumps(diagnosis.to_dict())
     assert diagnosis.to_text()
+
+
+# aws-amplify/amplify-js#1643: pasted without its JSON wrapper, with "User: " and the accounts hidden.
+AMPLIFY_PLAIN = (
+    "arn:aws:sts::xxxxx:assumed-role/.../CognitoIdentityCredentials is not authorized to perform: "
+    "execute-api:Invoke on resource: arn:aws:execute-api:xxxx:********:xxxx/prod/GET/test"
+)
+PETS = "arn:aws:execute-api:us-west-2:********2222:a1b2c3d4e5/prod/GET/pets"
+BOB = (
+    "User: arn:aws:iam::111111111111:user/bob is not authorized to perform: execute-api:Invoke "
+    f"on resource: {PETS}"
+)
+
+
+def test_a_plain_text_paste_with_masked_accounts_is_read() -> None:
+    diagnosis = classify(403, {}, AMPLIFY_PLAIN)
+    assert diagnosis.cause == "no_allow"
+    assert diagnosis.details["principal"] == "arn:aws:sts::xxxxx:assumed-role/.../CognitoIdentityCredentials"
+    assert (diagnosis.details["stage"], diagnosis.details["method"], diagnosis.details["path"]) == (
+        "prod",
+        "GET",
+        "/test",
+    )
+    # Hidden parts are unknown, not values to compare with: "xxxx" is no region, "********" has no digits.
+    assert diagnosis.details["region"] is None and diagnosis.details["api_id"] is None
+    assert diagnosis.details["masked_account"] is True and diagnosis.details["account_suffix"] == ""
+    assert "the API owner's account ID is masked" in diagnosis.evidence
+
+
+@pytest.mark.parametrize(
+    ("payload", "cause"),
+    [
+        (json.dumps({"Message": BOB}), "no_allow"),
+        (json.dumps({"message": BOB + " with an explicit deny"}), "explicit_deny"),
+        (BOB, "no_allow"),
+        (f"2026-11-29T10:00:00Z ERROR call failed (403): {BOB} (request id 7f1c)", "no_allow"),
+        (f'2026-11-29T10:00:00Z ERROR 403 {{"Message": "{BOB}"}} after 2 attempts', "no_allow"),
+        (json.dumps({"level": "error", "msg": f"upstream said: {BOB}"}), "no_allow"),
+        (json.dumps({"error": {"Message": "Missing Authentication Token"}}), "missing_auth_or_route"),
+        (json.dumps(json.dumps({"message": "Forbidden"})), "forbidden_generic"),
+        ('"Missing Authentication Token"', "missing_auth_or_route"),
+        ("Forbidden\n", "forbidden_generic"),
+        ("[WARN] The security token included in the request is expired", "token_expired"),
+        (
+            "<ErrorResponse><Error><Code>ExpiredTokenException</Code><Message>The security token included "
+            "in the request is expired</Message></Error></ErrorResponse>",
+            "token_expired",
+        ),
+    ],
+)
+def test_a_message_is_read_however_it_is_wrapped(payload: str, cause: str) -> None:
+    diagnosis = classify(403, {}, payload.encode())
+    assert diagnosis.cause == cause
+    if cause in ("no_allow", "explicit_deny"):
+        assert diagnosis.details["principal"] == "arn:aws:iam::111111111111:user/bob"
+        assert diagnosis.details["resource_arn"] == PETS
+        assert diagnosis.details["account_suffix"] == "2222"

@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from diagnose_helpers import Send, assert_no_secrets, send_through
+from diagnose_helpers import Send, assert_no_secrets, send_through, signature_of
 
 from apiclient import Credentials
-from apiclient.diagnostics import diagnose
+from apiclient.diagnostics import DiagnoseOptions, diagnose
 from apiclient.endpoint import Endpoint, parse_url
 from apiclient.errors import AccessDenied
 from apiclient.gateway import Gateway
@@ -45,11 +45,10 @@ def test_wrong_secret(gateway: Gateway, send: Send, endpoint: Endpoint) -> None:
     response = send(wrong, "/products")
     diagnosis = diagnose(
         response,
-        signature=response.request.apiclient_signature,  # type: ignore[attr-defined]
+        signature=signature_of(response),
         endpoint=endpoint,
         credentials=wrong,
-        identify=True,
-        sts_endpoint_url=gateway.sts_url,
+        options=DiagnoseOptions(identify=True, sts_endpoint_url=gateway.sts_url),
     )
     assert diagnosis.cause == "signature_mismatch"
     # STS, asked with the same pair, refuses the secret too: the key pair is wrong, not the canonicalization.
@@ -65,7 +64,7 @@ def test_skewed_clock(gateway: Gateway, send: Send, endpoint: Endpoint) -> None:
     response = send(credentials, "/products", clock=lambda: dt.datetime.now(dt.timezone.utc) + skew)
     diagnosis = diagnose(
         response,
-        signature=response.request.apiclient_signature,  # type: ignore[attr-defined]
+        signature=signature_of(response),
         endpoint=endpoint,
         credentials=credentials,
     )
@@ -81,7 +80,7 @@ def test_wrong_region_scope(gateway: Gateway, send: Send, endpoint: Endpoint) ->
     response = send(credentials, "/products", region="us-east-1")
     diagnosis = diagnose(
         response,
-        signature=response.request.apiclient_signature,  # type: ignore[attr-defined]
+        signature=signature_of(response),
         endpoint=endpoint,
     )
     assert diagnosis.cause == "wrong_region"
@@ -108,7 +107,7 @@ def test_wrong_service(gateway: Gateway, send: Send, endpoint: Endpoint) -> None
     response = send(gateway.credentials_for("reader"), "/products", service="apigateway")
     diagnosis = diagnose(
         response,
-        signature=response.request.apiclient_signature,  # type: ignore[attr-defined]
+        signature=signature_of(response),
         endpoint=endpoint,
     )
     assert diagnosis.cause == "wrong_service"
@@ -126,10 +125,10 @@ def test_unsigned_call_from_the_flagged_range_names_the_deny(
     gateway: Gateway, send: Send, endpoint: Endpoint
 ) -> None:
     response = send(None, "/status", headers={"X-Forwarded-For": FLAGGED_IP})
-    diagnosis = diagnose(
-        response, endpoint=endpoint, resource_policy=resource_policy(gateway), source_ip=FLAGGED_IP,
-        api_owner_account=OWNER,
-    )  # fmt: skip
+    options = DiagnoseOptions(
+        resource_policy=resource_policy(gateway), source_ip=FLAGGED_IP, api_owner_account=OWNER
+    )
+    diagnosis = diagnose(response, endpoint=endpoint, options=options)
     assert diagnosis.cause == "explicit_deny_resource_policy"
     assert diagnosis.details["policy_verdict"]["result"] == "EXPLICIT_DENY"
     assert diagnosis.to_dict()["deciding"] == [
@@ -144,15 +143,17 @@ def test_cross_account_call_lacking_an_identity_policy(
     response = send(intern, "/products")
     diagnosis = diagnose(
         response,
-        signature=response.request.apiclient_signature,  # type: ignore[attr-defined]
+        signature=signature_of(response),
         endpoint=endpoint,
         credentials=intern,
-        identify=True,
-        sts_endpoint_url=gateway.sts_url,
-        resource_policy=json.dumps(resource_policy(gateway)),
-        identity_policies=user_policies(gateway, "team-a-intern"),
-        api_owner_account=OWNER,
-        source_ip="127.0.0.1",
+        options=DiagnoseOptions(
+            identify=True,
+            sts_endpoint_url=gateway.sts_url,
+            resource_policy=json.dumps(resource_policy(gateway)),
+            identity_policies=user_policies(gateway, "team-a-intern"),
+            api_owner_account=OWNER,
+            source_ip="127.0.0.1",
+        ),
     )
     assert diagnosis.cause == "no_allow"
     assert diagnosis.details["caller"]["arn"] == f"arn:aws:iam::{TEAM_A}:user/team-a-intern"
@@ -175,8 +176,10 @@ def test_a_masked_owner_that_is_not_the_callers_stops_the_evaluation(
     diagnosis = diagnose(
         response,
         endpoint=endpoint,
-        identity={"Arn": f"arn:aws:iam::{TEAM_A}:user/team-a-intern", "Account": TEAM_A},
-        resource_policy=resource_policy(gateway),
+        options=DiagnoseOptions(
+            identity={"Arn": f"arn:aws:iam::{TEAM_A}:user/team-a-intern", "Account": TEAM_A},
+            resource_policy=resource_policy(gateway),
+        ),
     )
     assert diagnosis.decision is None
     assert f"the masked owner account (…2222) is not the caller's account {TEAM_A}" in diagnosis.evidence
@@ -192,14 +195,16 @@ def test_explicit_deny_by_ip_range_names_the_statement(
     policy_file.write_text(json.dumps(resource_policy(gateway)), encoding="utf-8")
     diagnosis = diagnose(
         response,
-        signature=response.request.apiclient_signature,  # type: ignore[attr-defined]
+        signature=signature_of(response),
         endpoint=endpoint,
         credentials=reader,
-        identify=True,
-        sts_endpoint_url=gateway.sts_url,
-        resource_policy=str(policy_file),
-        identity_policies=user_policies(gateway, "reader"),
-        source_ip=FLAGGED_IP,
+        options=DiagnoseOptions(
+            identify=True,
+            sts_endpoint_url=gateway.sts_url,
+            resource_policy=str(policy_file),
+            identity_policies=user_policies(gateway, "reader"),
+            source_ip=FLAGGED_IP,
+        ),
     )
     assert diagnosis.cause == "explicit_deny"
     # The owner account, masked in the message, is recovered from the caller's by its last four digits.
@@ -218,7 +223,7 @@ def test_api_key_missing(gateway: Gateway, send: Send, endpoint: Endpoint) -> No
     unknown = diagnose(response, endpoint=endpoint)
     assert unknown.cause == "forbidden_generic"
     assert "no x-api-key header was sent" in unknown.evidence
-    known = diagnose(response, endpoint=endpoint, api_key_required=True)
+    known = diagnose(response, endpoint=endpoint, options=DiagnoseOptions(api_key_required=True))
     assert known.cause == "api_key"
     assert known.details["classified_cause"] == "forbidden_generic"
     refined = "refined from forbidden_generic: the method requires an API key and none was sent"
@@ -227,13 +232,17 @@ def test_api_key_missing(gateway: Gateway, send: Send, endpoint: Endpoint) -> No
 
 def test_api_key_ruled_out_leaves_waf(gateway: Gateway, send: Send, endpoint: Endpoint) -> None:
     response = send(gateway.credentials_for("admin"), "/reports", headers={"x-api-key": "EXAMPLEwrongkey"})
-    signature = response.request.apiclient_signature  # type: ignore[attr-defined]
-    sent_wrong_key = diagnose(response, signature=signature, endpoint=endpoint, api_key_required=True)
+    signature = signature_of(response)
+    sent_wrong_key = diagnose(
+        response, signature=signature, endpoint=endpoint, options=DiagnoseOptions(api_key_required=True)
+    )
     # The key was signed, so the canonical request names it, masked.
     assert "x-api-key:<redacted>" in sent_wrong_key.details["canonical_request"]
     assert sent_wrong_key.cause == "api_key"
     assert "an x-api-key header was sent" in sent_wrong_key.evidence
-    assert diagnose(response, endpoint=endpoint, api_key_required=False).cause == "waf"
+    assert (
+        diagnose(response, endpoint=endpoint, options=DiagnoseOptions(api_key_required=False)).cause == "waf"
+    )
     assert_no_secrets(sent_wrong_key, "EXAMPLEwrongkey")
 
 
@@ -253,16 +262,17 @@ def test_identity_is_asked_once_per_access_key(
     session = gateway.credentials_for("partner-integration")
     response = send(session, "/products/7", method="DELETE")
     assert response.status_code == 403
-    signature = response.request.apiclient_signature  # type: ignore[attr-defined]
+    signature = signature_of(response)
 
     def sts_calls() -> int:
         return sum(1 for record in gateway.access_log if record.get("service") == "sts")
 
     before = sts_calls()
     caplog.set_level(logging.DEBUG)
-    options = {"signature": signature, "credentials": session, "endpoint": endpoint}
+    options = DiagnoseOptions(identify=True, sts_endpoint_url=gateway.sts_url)
     first, second = (
-        diagnose(response, identify=True, sts_endpoint_url=gateway.sts_url, **options) for _ in range(2)
+        diagnose(response, signature=signature, credentials=session, endpoint=endpoint, options=options)
+        for _ in range(2)
     )
     assert sts_calls() == before + 1
     assert first.details["caller"] == second.details["caller"]
@@ -278,7 +288,9 @@ def test_an_unreachable_sts_is_evidence(send: Send, gateway: Gateway) -> None:
     credentials = Credentials("AKIDEXAMPLENOSTS0001", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
     response = send(credentials, "/products")
     diagnosis = diagnose(
-        response, credentials=credentials, identify=True, sts_endpoint_url="http://127.0.0.1:9/sts"
+        response,
+        credentials=credentials,
+        options=DiagnoseOptions(identify=True, sts_endpoint_url="http://127.0.0.1:9/sts"),
     )
     assert diagnosis.cause == "token_invalid"
     assert "caller" not in diagnosis.details
@@ -289,7 +301,11 @@ def test_an_unreachable_sts_is_evidence(send: Send, gateway: Gateway) -> None:
 def test_an_unknown_key_is_unknown_to_sts_too(send: Send, gateway: Gateway) -> None:
     credentials = Credentials("AKIDEXAMPLEUNKNOWN01", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
     response = send(credentials, "/products")
-    diagnosis = diagnose(response, credentials=credentials, identify=True, sts_endpoint_url=gateway.sts_url)
+    diagnosis = diagnose(
+        response,
+        credentials=credentials,
+        options=DiagnoseOptions(identify=True, sts_endpoint_url=gateway.sts_url),
+    )
     assert diagnosis.cause == "token_invalid"
     assert diagnosis.details["identity_error"].startswith("InvalidClientTokenId")
 
@@ -331,3 +347,42 @@ def test_access_denied_from_the_client_is_one_line(gateway: Gateway, api_url: st
     assert error.diagnosis.details["signed_access_key"] == intern.access_key
     assert_no_secrets(error.diagnosis, intern.secret_key)
     assert intern.secret_key not in str(error)
+
+
+def test_identity_policies_alone_are_evaluated(gateway: Gateway, send: Send, endpoint: Endpoint) -> None:
+    reader = gateway.credentials_for("reader")
+    response = send(reader, "/products", method="POST")
+    options = DiagnoseOptions(
+        identity_policies=user_policies(gateway, "reader"),
+        identity={"Arn": f"arn:aws:iam::{OWNER}:user/staff/reader", "Account": OWNER},
+    )
+    diagnosis = diagnose(response, endpoint=endpoint, options=options)
+    assert diagnosis.decision is not None
+    assert diagnosis.details["policy_verdict"]["result"] == "IMPLICIT_DENY"
+    assert diagnosis.details["resource_policy_source"] == "none given"
+    assert any(line.startswith("no resource policy was given") for line in diagnosis.evidence)
+    assert "ReadProductList" in diagnosis.summary
+
+
+def test_the_owner_account_is_read_from_the_policies_arns(
+    gateway: Gateway, send: Send, endpoint: Endpoint
+) -> None:
+    # API Gateway masks the owner's account ("********2222"); the caller's account is another one.
+    intern = f"arn:aws:iam::{TEAM_A}:user/team-a-intern"
+    grant = {
+        "Sid": "TeamAAccount",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{TEAM_A}:root"},
+        "Action": "execute-api:Invoke",
+        "Resource": f"arn:aws:execute-api:us-west-2:{OWNER}:a1b2c3d4e5/*",
+    }
+    policy = {"Version": "2012-10-17", "Statement": [grant]}
+    response = send(gateway.credentials_for("team-a-intern"), "/products")
+    options = DiagnoseOptions(resource_policy=policy, identity={"Arn": intern, "Account": TEAM_A})
+    diagnosis = diagnose(response, endpoint=endpoint, options=options)
+    assert (
+        f"the API owner's account {OWNER} is read from the resource policy's Resource ARNs"
+        in diagnosis.evidence
+    )
+    assert diagnosis.details["policy_verdict"]["result"] == "IMPLICIT_DENY"
+    assert diagnosis.to_dict()["fixes"][0]["where"] == f"identity policy of {intern} in account {TEAM_A}"

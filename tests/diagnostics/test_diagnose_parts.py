@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from apiclient import Credentials
-from apiclient.diagnostics.arn_match import RequestTarget, target_findings
+from apiclient.diagnostics.arn_match import target_findings
 from apiclient.diagnostics.findings import Findings
 from apiclient.diagnostics.hostname import hostname_findings
 from apiclient.diagnostics.identity import CallerIdentity, to_identity
@@ -20,6 +20,7 @@ from apiclient.diagnostics.model import Cause
 from apiclient.diagnostics.policy_source import load_policy
 from apiclient.diagnostics.refine import refine
 from apiclient.diagnostics.signed import endpoint_scope, signature_findings
+from apiclient.diagnostics.verdict import Target
 from apiclient.endpoint import parse_url
 from apiclient.errors import CredentialsError, PolicyError
 from apiclient.sigv4 import Signature, sign
@@ -70,6 +71,18 @@ def test_bad_policies_name_the_problem(tmp_path: Path) -> None:
         load_policy("[1, 2]")
 
 
+def test_a_policy_pasted_with_curly_quotes_gets_a_hint(tmp_path: Path) -> None:
+    pasted = tmp_path / "pasted.json"
+    pasted.write_text(
+        "{\u201cVersion\u201d: \u201c2012-10-17\u201d, \u201cStatement\u201d: []}", encoding="utf-8"
+    )
+    with pytest.raises(PolicyError, match="typographic quotes \u201c \u201d, as pasted from a web page"):
+        load_policy(pasted)
+    with pytest.raises(PolicyError) as plain:
+        load_policy('{"Version": ')
+    assert "typographic" not in str(plain.value)
+
+
 def signature(region: str = "us-west-2", service: str = "execute-api") -> Signature:
     return sign("GET", URL, {}, b"", credentials=CREDENTIALS, region=region, service=service)
 
@@ -100,7 +113,7 @@ def test_the_canonical_request_is_compared_with_api_gateways() -> None:
 def test_resource_arn_differences_are_named() -> None:
     quoted = {"api_id": "a1b2c3d4e5", "region": "us-west-2", "stage": "test", "method": "GET"}
     found = Findings()
-    meant = RequestTarget("us-west-2", "a1b2c3d4e5", "prod", "GET", "/pets/")
+    meant = Target("us-west-2", "a1b2c3d4e5", "prod", "GET", "/pets/")
     target_findings(meant, quoted | {"path": "/pets"}, found)
     assert found.details["resource_arn_differences"] == ["stage 'test' where the request had 'prod'"]
 

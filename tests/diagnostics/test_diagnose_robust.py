@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from requests.structures import CaseInsensitiveDict
 
 from apiclient import Credentials
-from apiclient.diagnostics import CAUSES, diagnose
+from apiclient.diagnostics import CAUSES, DiagnoseOptions, diagnose
 from apiclient.endpoint import parse_url
-from apiclient.sigv4 import sign
+from apiclient.sigv4 import Signature, sign
 
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 TOKEN = "EXAMPLEsessiontokenNEVERSHOWN"
@@ -54,14 +54,13 @@ ERROR_TYPES = st.sampled_from(
 
 def response_of(
     url: str, status: int, error_type: str | None, message: str, date: str, api_key: bool
-) -> requests.Response:
+) -> tuple[requests.Response, Signature]:
     headers = {"x-api-key": "EXAMPLEapikeyNEVERSHOWN"} if api_key else {}
     prepared = requests.Request("GET", url, headers=headers).prepare()
     signature = sign(
         "GET", url, headers, b"", credentials=CREDENTIALS, region="us-west-2", service="execute-api"
     )
     prepared.headers.update(signature.headers)
-    prepared.apiclient_signature = signature  # type: ignore[attr-defined]
     response = requests.Response()
     response.status_code = status
     response.headers = CaseInsensitiveDict(
@@ -69,7 +68,7 @@ def response_of(
     )
     response._content = json.dumps({"message": message}).encode()
     response.request = prepared
-    return response
+    return response, signature
 
 
 @settings(max_examples=150, deadline=None)
@@ -93,16 +92,18 @@ def test_any_refusal_is_diagnosed(
     api_key_required: bool | None,
     source_ip: str | None,
 ) -> None:
-    response = response_of(url, status, error_type, message, date, api_key)
+    response, signature = response_of(url, status, error_type, message, date, api_key)
     diagnosis = diagnose(
         response,
-        signature=response.request.apiclient_signature,  # type: ignore[attr-defined]
+        signature=signature,
         endpoint=parse_url(url, region="us-west-2"),
         credentials=CREDENTIALS,
-        resource_policy=POLICY,
-        identity={"Arn": "arn:aws:iam::111111111111:user/u", "Account": "111111111111"},
-        api_key_required=api_key_required,
-        source_ip=source_ip,
+        options=DiagnoseOptions(
+            resource_policy=POLICY,
+            identity={"Arn": "arn:aws:iam::111111111111:user/u", "Account": "111111111111"},
+            api_key_required=api_key_required,
+            source_ip=source_ip,
+        ),
     )
     assert diagnosis.cause in CAUSES
     assert "\n" not in diagnosis.summary

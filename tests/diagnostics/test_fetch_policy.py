@@ -15,7 +15,7 @@ import pytest
 from diagnose_helpers import Send
 from moto.server import ThreadedMotoServer
 
-from apiclient.diagnostics import diagnose
+from apiclient.diagnostics import DiagnoseOptions, diagnose
 from apiclient.endpoint import Endpoint
 from apiclient.gateway import Gateway
 
@@ -54,12 +54,14 @@ def test_a_fetched_policy_gives_the_verdict(
         send(intern, "/products"),
         endpoint=endpoint,
         credentials=intern,
-        identify=True,
-        sts_endpoint_url=gateway.sts_url,
-        fetch_policy=True,
-        apigateway_endpoint_url=apigateway,
-        api_owner_account=OWNER,
-        source_ip="127.0.0.1",
+        options=DiagnoseOptions(
+            identify=True,
+            sts_endpoint_url=gateway.sts_url,
+            fetch_policy=True,
+            apigateway_endpoint_url=apigateway,
+            api_owner_account=OWNER,
+            source_ip="127.0.0.1",
+        ),
     )
     assert diagnosis.details["resource_policy_source"] == "fetched"
     assert diagnosis.details["policy_verdict"]["result"] == "IMPLICIT_DENY"
@@ -74,9 +76,11 @@ def test_a_failed_fetch_is_evidence(gateway: Gateway, send: Send, endpoint: Endp
         send(intern, "/products"),
         endpoint=endpoint,
         credentials=intern,
-        fetch_policy=True,
-        apigateway_endpoint_url=gateway.url,  # not an API Gateway control plane: GetRestApi fails
-        api_owner_account=OWNER,
+        options=DiagnoseOptions(
+            fetch_policy=True,
+            apigateway_endpoint_url=gateway.url,  # not an API Gateway control plane: GetRestApi fails
+            api_owner_account=OWNER,
+        ),
     )
     assert diagnosis.cause == "no_allow"
     assert diagnosis.decision is None

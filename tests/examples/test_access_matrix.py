@@ -86,6 +86,23 @@ def test_library_matrix_reports_a_surprise(
     assert done.stdout.splitlines()[-1] == "1 surprise(s)"
 
 
+def test_library_matrix_writes_junit(
+    gw: Gateway, profiles: dict[str, str], tmp_path: Path, run_example: RunExample
+) -> None:
+    junit = tmp_path / "library.xml"
+    argv = ["access_matrix.py", "--url", gw.api_url(), "--region", "us-west-2", "--junit", str(junit)]
+    done = run_example(argv, env=profiles)
+    assert done.returncode == 0, done.stdout + done.stderr
+    suite = ET.parse(junit).getroot()
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("9", "0", "0")
+    assert {case.get("name") for case in suite.iter("testcase")} == {
+        "reader",
+        "team-a-tester",
+        "team-a-intern",
+        "partner",
+    }
+
+
 def test_library_matrix_names_a_missing_profile(
     gw: Gateway, example_env: dict[str, str], run_example: RunExample
 ) -> None:

@@ -1,7 +1,7 @@
-"""Every 401/403 of apigateway-errors.md that a signed or unsigned request can trigger, byte for byte.
+"""Every 401/403 of tests/data/apigateway_errors.json a signed or unsigned request can trigger, byte for byte.
 
-The oracle is the reference document itself: each expected body is read from it, with only the
-request-specific parts (timestamps, ARNs, the raw Authorization value) put in.
+The oracle is that data, API Gateway's documented and captured bodies: each expected body is read from
+it, with only the request-specific parts (timestamps, ARNs, the raw Authorization value) put in.
 """
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ def test_expired_session_credentials(config: GatewayConfig) -> None:
         time.sleep(1.1)
         key = Key(session.access_key, session.secret_key, session.token)
         response = send(http, signed("GET", short.api_url() + "/products", key))
-    # GRT's EXPIRED_TOKEN with AWS's usual text (apigateway-errors.md: no execute-api capture exists).
+    # "Gateway response types for API Gateway": EXPIRED_TOKEN, with AWS's usual text (no execute-api capture).
     assert_answer(
         response,
         "ExpiredTokenException",

@@ -199,8 +199,9 @@ def test_expired_session_is_refused_by_sts(config: GatewayConfig) -> None:
         creds = short.credentials_for("partner-integration")
         time.sleep(1.1)
         key = Key(creds.access_key, creds.secret_key, creds.token)
+        # Real STS answers ExpiredToken with HTTP 403 (this test asserted 400 before).
         assert error_of(sts(short, key).get_caller_identity) == (
-            400,
+            403,
             "ExpiredToken",
             "The security token included in the request is expired",
         )

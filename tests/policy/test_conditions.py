@@ -1,6 +1,7 @@
 """Condition operators, each case citing [IAM:reference_policies_elements_condition_operators] (OPS),
 [IAM:reference_policies_multi-value-conditions] (MULTI), [IAM:reference_policies_elements_condition] (COND),
-[IAM:reference_policies_variables] (VARS) or policy-semantics.md (PS)."""
+[IAM:reference_policies_variables] (VARS), or what follows from them and
+[IAM:reference_policies_condition-keys] (PS); [IAM:x] is https://docs.aws.amazon.com/IAM/latest/UserGuide/x.html."""
 
 from __future__ import annotations
 

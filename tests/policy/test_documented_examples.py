@@ -1,7 +1,7 @@
-"""Every documented example in policy-semantics.md and the AWS pages it cites, each with its source.
+"""Every documented example of the AWS pages on execute-api authorization, each with its source.
 
-Sources: [AG:x] = ../shared/reference/aws-docs/apigateway/x.md, [IAM:x] = .../iam/x.md,
-[PS:section] = ../shared/reference/policy-semantics.md.
+Sources: [AG:x] = https://docs.aws.amazon.com/apigateway/latest/developerguide/x.html,
+[IAM:x] = https://docs.aws.amazon.com/IAM/latest/UserGuide/x.html, KC = the AWS Knowledge Center (repost.aws).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ PRIVATE_IP_BLOCK_LIST = _allow_deny({"IpAddress": {"aws:VpcSourceIp": ["192.0.2.
 # Same page, "Allow private API traffic based on source VPC or VPC endpoint".
 SOURCE_VPC = _allow_deny({"StringNotEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}})
 SOURCE_VPCE = _allow_deny({"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}})
-# KC "api-gateway-resource-policy-access" allow-list variant [PS:Documented resource-policy examples 5].
+# KC "api-gateway-resource-policy-access" allow-list variant.
 KC_ALLOW_LIST = _allow_deny({"NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}, "execute-api:/*/*/*")
 
 # [AG:apigateway-authorization-flow] examples, whose Resource "arn:...:api-id/" has no wildcard.
@@ -373,7 +373,7 @@ def test_documented_example(
 
 
 def test_flow_example_resource_is_flagged_by_lint(build: Any) -> None:
-    # [PS:(c) Resource] "Read literally, with no wildcard, that ARN matches no method request."
+    # [AG:apigateway-authorization-flow]'s "...:api-id/" has no wildcard: read literally it matches no method.
     decision = authorize(
         build.request(source_ip="192.0.2.1"), resource_policy=FLOW_RESOURCE_ONLY, authorization="NONE"
     )
@@ -381,12 +381,12 @@ def test_flow_example_resource_is_flagged_by_lint(build: Any) -> None:
 
 
 def test_root_resource_arn_has_trailing_slash(build: Any) -> None:
-    # [PS:(c) Resource] "The root resource yields .../stage/GET/ with a trailing slash".
+    # The root resource's ARN ends in .../stage/GET/ (captured: github.com/ASFHyP3/hyp3/issues/2283).
     assert build.request(path="/").resource_arn == f"arn:aws:execute-api:{REGION}:{OWNER}:{API}/prod/GET/"
 
 
 def test_same_account_resource_policy_alone_is_enough(build: Any) -> None:
-    # owasp-api-security-controls-demo README quoted in [PS:(b)]: same account, no identity allow, allowed.
+    # aws-samples/serverless-samples owasp-api-security-controls-demo README: same account, no identity allow.
     granted = {
         "Version": "2012-10-17",
         "Statement": [

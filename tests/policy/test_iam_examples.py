@@ -1,4 +1,6 @@
-"""The examples of the IAM pages that policy-semantics.md cites, run through evaluate().
+"""The examples of the IAM User Guide's policy pages, run through evaluate().
+
+[IAM:x] is https://docs.aws.amazon.com/IAM/latest/UserGuide/x.html.
 
 OPS = [IAM:reference_policies_elements_condition_operators],
 MULTI = [IAM:reference_policies_multi-value-conditions].

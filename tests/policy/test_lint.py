@@ -1,4 +1,4 @@
-"""lint() warnings (issue 3, Deliver 7), each tied to its source."""
+"""lint() warnings, each tied to its source."""
 
 from __future__ import annotations
 

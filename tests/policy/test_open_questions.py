@@ -1,4 +1,7 @@
-"""The open questions in policy-semantics.md are answered with both readings, never a silent guess."""
+"""Questions AWS leaves undocumented are answered with both readings, never a silent guess.
+
+[AG:x] is https://docs.aws.amazon.com/apigateway/latest/developerguide/x.html, [IAM:x] is https://docs.aws.amazon.com/IAM/latest/UserGuide/x.html.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from apiclient.policy import authorize, lint
 
 
 def test_account_principal_in_own_account_shows_both_readings(build: Any) -> None:
-    # [PS:(c) Principal] "An explanation that depends on it should give both readings."
+    # [IAM:reference_policies_elements_principal]: an account principal delegates; API Gateway is silent.
     account_grant = build.policy(build.allow(Principal={"AWS": build.owner}))
     decision = authorize(build.same_account(), resource_policy=account_grant)
     assert decision.result == "ALLOW"
@@ -28,7 +31,7 @@ def test_account_principal_question_is_silent_when_it_cannot_matter(build: Any) 
 
 
 def test_not_principal_partial_list_shows_both_readings(build: Any) -> None:
-    # [PS:(c)] "Listing only some of them is undefined: say so in an explanation."
+    # [IAM:reference_policies_elements_notprincipal]: listing only some of session, role, account: undefined.
     deny_others = {
         "Effect": "Deny",
         "NotPrincipal": {"AWS": [build.role]},
@@ -44,7 +47,7 @@ def test_not_principal_partial_list_shows_both_readings(build: Any) -> None:
 
 
 def test_cidr_with_whitespace_shows_both_readings_and_lints(build: Any) -> None:
-    # [PS:(c) whitespace] "report it as a lint warning ... and, if it must evaluate, show both readings".
+    # [IAM:reference_policies_elements_condition_operators] wants standard CIDR: lint, and show both readings.
     padded = build.policy(build.allow(Condition={"IpAddress": {"aws:SourceIp": [" 198.51.100.0/24"]}}))
     decision = authorize(build.request(), resource_policy=padded, authorization="NONE")
     assert decision.result == "ALLOW"
@@ -53,7 +56,7 @@ def test_cidr_with_whitespace_shows_both_readings_and_lints(build: Any) -> None:
 
 
 def test_cidr_whitespace_in_not_ip_deny_fails_open_in_the_alternative(build: Any) -> None:
-    # iam-simulate's reading makes a NotIpAddress Deny never apply [PS:(c)].
+    # iam-simulate's reading (github.com/cloud-copilot/iam-simulate) makes a NotIpAddress Deny never apply.
     doc = build.policy(
         build.allow(), build.deny(Condition={"NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24 "]}})
     )
@@ -71,7 +74,7 @@ def test_cognito_silent_resource_policy_shows_table_a_reading(build: Any) -> Non
 
 
 def test_principal_name_case_shows_both_readings(build: Any) -> None:
-    # [PS:(c) Principal] "user-name case in Principal is an open question: explain both readings".
+    # [IAM:reference_policies_elements_principal]: user names are case-sensitive; API Gateway's is unknown.
     doc = build.policy(build.allow(Principal={"AWS": f"arn:aws:iam::{build.other}:user/alice"}))
     caller = f"arn:aws:iam::{build.other}:user/Alice"
     decision = authorize(

@@ -1,4 +1,4 @@
-"""Properties of the engine (issue 3, Done when): statement order never matters; adding a Deny never turns a
+"""Properties of the engine: statement order never matters; adding a Deny never turns a
 refusal into an Allow; the execute-api:/ shorthand and the full ARN agree."""
 
 from __future__ import annotations

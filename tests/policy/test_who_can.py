@@ -1,4 +1,4 @@
-"""who_can(): principals and exact source-IP CIDR sets per method and path (issue 3, Deliver 8).
+"""who_can(): principals and exact source-IP CIDR sets per method and path.
 
 The CIDR sets are checked against authorize() itself: addresses inside them are allowed, outside refused.
 """

@@ -1,4 +1,4 @@
-"""Fixtures of the reliability tests (issue 6, item 5).
+"""Fixtures of the reliability tests.
 
 Every test here runs under a secret scan: the root logger is captured at DEBUG for the whole test,
 and at teardown every log line, plus every repr, error message and CLI output the test recorded in
@@ -24,7 +24,7 @@ from reliability_support import Exposure, ScanTotals
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "reliability: a load or fault test of issue 6 (APICLIENT_FULL_RELIABILITY=1: full sizes)"
+        "markers", "reliability: a load or fault test (APICLIENT_FULL_RELIABILITY=1: full sizes)"
     )
 
 

@@ -1,6 +1,6 @@
 """Fuzzed URLs, policies, error bodies and CLI arguments meet only documented exceptions.
 
-Issue 6, item 5: bad input gets an error from the apiclient.errors tree (or click's usage error, exit
+Bad input gets an error from the apiclient.errors tree (or click's usage error, exit
 2), never a traceback. Each property is checked on at most 100 generated examples.
 """
 

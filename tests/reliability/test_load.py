@@ -1,6 +1,6 @@
 """Many threads through one Client on short-lived assumed-role credentials, and a client clock 10 minutes off.
 
-Issue 6, item 5: 16 threads x 2,000 calls with 30-second credentials from the gateway's STS, zero
+16 threads x 2,000 calls with 30-second credentials from the gateway's STS, zero
 failures, refreshes counted; a clock 10 minutes fast and 10 minutes slow, zero failures. The full sizes
 run with APICLIENT_FULL_RELIABILITY=1; by default the same test runs smaller, with credentials short
 enough (4 s) that the run still spans several refreshes.

@@ -1,6 +1,6 @@
 """The gateway restarted mid-run on the same port: the Client's retries carry every call through.
 
-Issue 6, item 5. A restarted gateway has forgotten the sessions its STS issued, as a real credential
+A restarted gateway has forgotten the sessions its STS issued, as a real credential
 rotation would leave them unknown: the first call after the restart is refused as an invalid token,
 and the Client forces one credential refresh (session.py) before its retry.
 """

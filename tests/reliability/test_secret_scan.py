@@ -1,6 +1,6 @@
 """No secret in what the CLI prints or logs, and a scanner that does find one when it is there.
 
-Issue 6, item 5. Every test in this folder is scanned at teardown (conftest.py's ``exposure``); this
+Every test in this folder is scanned at teardown (conftest.py's ``exposure``); this
 file adds the library's refusals and reprs, the CLI's output (``demo --output json``, ``invoke -v``
 granted, refused and through an assumed role), and proves the scan is not blind.
 """

@@ -2,7 +2,7 @@
 
 It recomputes each signature with botocore's ``SigV4Auth`` at the request's own X-Amz-Date
 (botocore, not apiclient.sigv4: the two sides of the test stay independent) and answers
-with API Gateway's exact refusal bodies (../shared/reference/apigateway-errors.md). Tests
+with API Gateway's exact refusal bodies (tests/data/apigateway_errors.json). Tests
 script it through ``VerifyingServer``: queue failures (503/429/502/504, with Retry-After, or
 a dropped connection), add redirects and canned responses, skew its clock, refuse tokens.
 """

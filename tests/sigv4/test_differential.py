@@ -1,6 +1,6 @@
 """Hypothesis-generated requests signed by us and by two independent signers.
 
-Each oracle only sees inputs where it is known to be right (issue 2):
+Each oracle only sees inputs where it is known to be right:
 - botocore: queries as decoded pairs (it copies a raw query unencoded), printable ASCII header values.
 - requests-aws4auth: no quotes in header values (it keeps whitespace inside them, and raises on
   an unmatched one), no repeated

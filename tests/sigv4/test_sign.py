@@ -203,7 +203,7 @@ def test_debug_log_shows_the_steps_and_no_secret(caplog: pytest.LogCaptureFixtur
 
 
 def test_signing_imports_no_botocore() -> None:
-    """DESIGN.md: sigv4 is pure; a Lambda cold start must not pay for botocore (issue 2)."""
+    """sigv4 is pure; a Lambda cold start must not pay for botocore."""
     code = (
         "import sys, datetime as dt\n"
         "from apiclient import sigv4\n"

@@ -1,4 +1,4 @@
-"""JUnit XML for ``apiclient check --junit``: one test case per matrix cell, as CI systems read it."""
+"""JUnit XML for a matrix run: one test case per cell, as CI systems read it."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from apiclient.cli.matrix import Actual, Case
+from apiclient.matrix.model import Actual, Case
 
-__all__ = ["write_junit"]
+__all__ = ["junit_xml", "write_junit"]
 
 
-def write_junit(path: str | Path, results: Sequence[tuple[Case, Actual, bool]], *, seconds: float) -> None:
-    """Write ``results`` (case, actual, passed) as a single ``<testsuite>``.
+def junit_xml(results: Sequence[tuple[Case, Actual, bool]], *, seconds: float) -> str:
+    """``results`` (case, actual, passed) as a single ``<testsuite>``.
 
     A cell whose call itself failed (connection refused...) is an ``<error>``; an unmet
     expectation a ``<failure>`` carrying the diagnosis.
@@ -35,4 +35,9 @@ def write_junit(path: str | Path, results: Sequence[tuple[Case, Actual, bool]], 
         kind = "error" if actual.error is not None else "failure"
         detail = ET.SubElement(testcase, kind, message=message, type=actual.cause or kind)
         detail.text = "\n".join(part for part in (message, actual.detail or actual.summary) if part)
-    ET.ElementTree(suite).write(Path(path), encoding="utf-8", xml_declaration=True)
+    return "<?xml version='1.0' encoding='utf-8'?>\n" + ET.tostring(suite, encoding="unicode") + "\n"
+
+
+def write_junit(path: str | Path, results: Sequence[tuple[Case, Actual, bool]], *, seconds: float) -> None:
+    """Write ``junit_xml(results, seconds=seconds)`` to ``path`` (UTF-8)."""
+    Path(path).write_text(junit_xml(results, seconds=seconds), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The matrix file of ``apiclient check``: what it accepts, and errors that name the field."""
+"""The matrix file (``apiclient.matrix.load_matrix``): what it accepts, and errors that name the field."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from apiclient.cli.junit import write_junit
-from apiclient.cli.matrix import Actual, Expectation, load_matrix
 from apiclient.errors import ConfigError
+from apiclient.matrix import Actual, Expectation, load_matrix, write_junit
 
 GOOD = {
     "url": "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod",

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from apiclient.cli.app import CliContext, common_options, pass_cli_context
-from apiclient.cli.render import emit, table
+from apiclient.cli.app import CliContext, emit, pass_cli_context, table
+from apiclient.cli.options import common_options
 
 if TYPE_CHECKING:
     from apiclient.gateway import Gateway

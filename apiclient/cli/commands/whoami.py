@@ -6,9 +6,8 @@ from typing import Any
 
 import click
 
-from apiclient.cli.app import CliContext, common_options, pass_cli_context
-from apiclient.cli.creds import CredentialOptions, build_provider, credential_options
-from apiclient.cli.render import emit, table
+from apiclient.cli.app import CliContext, emit, pass_cli_context, table
+from apiclient.cli.options import common_options, credential_options, credential_settings, provider
 from apiclient.credentials.base import Credentials
 from apiclient.errors import CredentialsError
 
@@ -55,11 +54,11 @@ def caller_identity(
 @pass_cli_context
 def whoami(state: CliContext, /, **credential_values: Any) -> None:
     """Show the principal, account, credential source, expiry and region (STS GetCallerIdentity)."""
-    options = CredentialOptions.from_command(state, credential_values)
-    provider = build_provider(options)
-    credentials = provider.get()
-    identity = caller_identity(credentials, region=options.region, endpoint_url=options.sts_endpoint_url)
-    described = provider.describe()
+    settings = credential_settings(state, credential_values)
+    source = provider(settings)
+    credentials = source.get()
+    identity = caller_identity(credentials, region=settings.region, endpoint_url=settings.sts_endpoint_url)
+    described = source.describe()
     report: dict[str, Any] = {
         "principal": identity["Arn"],
         "account": identity["Account"],
@@ -67,7 +66,7 @@ def whoami(state: CliContext, /, **credential_values: Any) -> None:
         "access_key": credentials.access_key,
         "source": described.get("source"),
         "expiry": credentials.expiry.isoformat() if credentials.expiry else None,
-        "region": options.region,
+        "region": settings.region,
         "provider": described,
     }
     rows = [(key, "-" if report[key] is None else report[key]) for key in report if key != "provider"]

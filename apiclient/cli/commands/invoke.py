@@ -9,18 +9,66 @@ from typing import Any
 import click
 import requests
 
-from apiclient.cli.app import CliContext, common_options, pass_cli_context
-from apiclient.cli.creds import CredentialOptions, build_provider, credential_options
-from apiclient.cli.errors import ExitCode
-from apiclient.cli.exchange import request_lines, response_dict, response_head
+from apiclient._documents import read_policy_file
+from apiclient._redact import redact_headers, redact_url
+from apiclient.cli.app import CliContext, ExitCode, json_text, pass_cli_context
 from apiclient.cli.items import parse_header, parse_items, read_body
-from apiclient.cli.policies import read_policy_file
-from apiclient.cli.render import json_text
+from apiclient.cli.options import common_options, credential_options, credential_settings, provider
+from apiclient.diagnostics import DiagnoseOptions
 from apiclient.endpoint import parse_url
 from apiclient.errors import AccessDenied
 from apiclient.session import Client
 
-__all__ = ["invoke"]
+__all__ = ["invoke", "request_lines", "response_dict", "response_head"]
+
+
+# --- how an exchange is shown (curl -v and -i, or JSON), secrets masked -------------------------------
+
+
+def request_lines(request: requests.PreparedRequest) -> list[str]:
+    """The request as curl -v shows it, every secret masked."""
+    lines = [f"> {request.method} {redact_url(request.url or '')}"]
+    lines.extend(f"> {name}: {value}" for name, value in redact_headers(request.headers).items())
+    signature = getattr(request, "apiclient_signature", None)
+    if signature is not None:
+        lines.append("* canonical request (secrets masked):")
+        lines.extend(f"*   {line}" for line in signature.canonical_request.splitlines())
+        lines.append("* string to sign:")
+        lines.extend(f"*   {line}" for line in signature.string_to_sign.splitlines())
+    return lines
+
+
+def response_head(response: requests.Response) -> list[str]:
+    """The status line and headers, as ``-i`` shows them."""
+    lines = [f"HTTP {response.status_code} {response.reason or ''}".rstrip()]
+    lines.extend(f"{name}: {value}" for name, value in redact_headers(response.headers).items())
+    return lines
+
+
+def _body_data(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def response_dict(response: requests.Response, verbose: bool) -> dict[str, Any]:
+    """The exchange as JSON: status, headers, body (parsed when JSON), and with ``verbose`` the request."""
+    data: dict[str, Any] = {
+        "status": response.status_code,
+        "headers": redact_headers(response.headers),
+        "body": _body_data(response),
+    }
+    if verbose and response.request is not None:
+        data["request"] = {
+            "method": response.request.method,
+            "url": redact_url(response.request.url or ""),
+            "headers": redact_headers(response.request.headers),
+        }
+    return data
+
+
+# --- the command ----------------------------------------------------------------------------------
 
 
 def _merge_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
@@ -127,8 +175,8 @@ def invoke(
       apiclient invoke GET https://abc123.execute-api.us-east-1.amazonaws.com/prod/products
       apiclient invoke POST $URL/products name=pen price:=3 --role-arn $ROLE --external-id $ID
     """
-    options = CredentialOptions.from_command(state, credential_values)
-    endpoint = parse_url(url, region=options.region, service=service)  # reported before credentials
+    settings = credential_settings(state, credential_values)
+    endpoint = parse_url(url, region=settings.region, service=service)  # reported before credentials
     parsed = parse_items(items)
     header_pairs = [parse_header(h) for h in headers] + parsed.headers
     body = read_body(data, parsed.json_fields, sys.stdin.buffer)
@@ -138,21 +186,21 @@ def invoke(
     identity_policies = [read_policy_file(path) for path in identity_policy_files]
     client = Client(
         url,
-        credentials=build_provider(options),
-        region=options.region,
+        credentials=provider(settings),
+        region=settings.region,
         service=service,
         api_key=api_key,
         connect_to=connect_to,
         allow_http=allow_http,
-        diagnose_options={
-            "resource_policy": resource_policy,
-            "identity_policies": identity_policies,
+        diagnose_options=DiagnoseOptions(
+            resource_policy=resource_policy,
+            identity_policies=identity_policies,
             # STS is asked who signed only where it can be: AWS's own for an AWS host reached
             # directly, else only the --sts-endpoint-url the user named (a local gateway, say).
-            "identify": options.sts_endpoint_url is not None
+            identify=settings.sts_endpoint_url is not None
             or (connect_to is None and endpoint.kind not in ("local", "custom-domain")),
-            "sts_endpoint_url": options.sts_endpoint_url,
-        },
+            sts_endpoint_url=settings.sts_endpoint_url,
+        ),
     )
     try:
         response = client.request(

@@ -3,20 +3,93 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from apiclient.cli.app import CliContext, common_options, pass_cli_context
-from apiclient.cli.errors import ExitCode
-from apiclient.cli.policies import read_policy_file
-from apiclient.cli.render import emit
-from apiclient.cli.target import Target, parse_target, principal_account
+from apiclient._documents import read_policy_file
+from apiclient.cli.app import CliContext, ExitCode, emit, pass_cli_context
+from apiclient.cli.options import common_options
+from apiclient.endpoint import AUTHORIZATIONS, parse_arn, parse_url
+from apiclient.errors import EndpointError
 from apiclient.policy import AccessRequest, WhoCan, authorize, who_can
 
-__all__ = ["explain", "parse_context_keys"]
+__all__ = ["Target", "explain", "parse_context_keys", "parse_target", "principal_account"]
 
-_AUTHORIZATIONS = click.Choice(["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"], case_sensitive=False)
+_AUTHORIZATIONS = click.Choice(AUTHORIZATIONS, case_sensitive=False)
+_METHOD_ARN_FORM = "arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/PATH"
+_ACCOUNT = re.compile(r"\d{12}")
+_PRINCIPAL_ACCOUNT = re.compile(r"arn:[^:]+:(?:iam|sts)::(?P<account>\d{12}):")
+
+
+# --- the method request: an execute-api ARN or a URL ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the URL or ARN says about the request; ``account`` and ``method`` may be unknown."""
+
+    api_id: str
+    region: str
+    stage: str
+    path: str
+    partition: str = "aws"
+    account: str | None = None
+    method: str | None = None
+
+
+def parse_target(text: str, *, region: str | None = None) -> Target:
+    """Parse an execute-api method ARN or an API URL.
+
+    Raises:
+        EndpointError: an ARN that is not an execute-api method ARN, or a URL that does not
+            name an API id and stage (a custom domain or a local URL: give the ARN instead).
+    """
+    if text.startswith("arn:"):
+        try:
+            arn = parse_arn(text)
+        except EndpointError:
+            arn = None
+        if (
+            arn is None
+            or not arn.region
+            or arn.stage is None
+            or arn.method is None
+            or not _ACCOUNT.fullmatch(arn.account)
+        ):
+            raise EndpointError(f"{text!r} is not an execute-api method ARN ({_METHOD_ARN_FORM})")
+        return Target(
+            api_id=arn.api_id,
+            region=arn.region,
+            stage=arn.stage,
+            path=arn.path or "/",
+            partition=arn.partition,
+            account=arn.account,
+            method=None if arn.method == "*" else arn.method.upper(),
+        )
+    endpoint = parse_url(text, region=region)
+    if endpoint.api_id is None or endpoint.stage is None:
+        raise EndpointError(
+            f"cannot tell the API id and stage of {text!r}; give the method ARN instead ({_METHOD_ARN_FORM})"
+        )
+    return Target(
+        api_id=endpoint.api_id,
+        region=endpoint.region,
+        stage=endpoint.stage,
+        path=endpoint.path or "/",
+        partition=endpoint.partition,
+    )
+
+
+def principal_account(principal: str | None) -> str | None:
+    """The account of an IAM or STS principal ARN (None for anonymous or other forms)."""
+    match = _PRINCIPAL_ACCOUNT.match(principal or "")
+    return match["account"] if match else None
+
+
+# --- the command ----------------------------------------------------------------------------------
 
 
 def parse_context_keys(pairs: tuple[str, ...]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The five calls of ``apiclient demo``, made against a running local gateway with the sample scenario.
+"""``apiclient demo``: the walkthrough on a local gateway, each refusal diagnosed. No AWS, no network.
 
 The scenario (``apiclient/gateway/samples/walkthrough.yaml``) is that of the AWS walkthroughs: Team B
 owns the API, Team A tests it from another account, read-only users may only ``GET /products``,
@@ -12,13 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import click
 import requests
 
 from apiclient import credentials
 from apiclient.auth import SigV4Auth
-from apiclient.cli.refusal import deciding_statements
-from apiclient.diagnostics import Diagnosis, classify
-from apiclient.errors import AccessDenied
+from apiclient.cli.app import CliContext, emit, pass_cli_context
+from apiclient.cli.options import common_options
+from apiclient.diagnostics import DiagnoseOptions, classify
+from apiclient.errors import AccessDenied, Explained
 from apiclient.policy import Decision
 from apiclient.session import Client
 
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from apiclient.gateway import Gateway
     from apiclient.gateway.config import User
 
-__all__ = ["STEPS", "Step", "run_step"]
+__all__ = ["STEPS", "Step", "deciding_statements", "demo", "run_step"]
 
 # A client clock 10 minutes fast: twice execute-api's 5-minute window (errors.md observation 7).
 _SKEW = _dt.timedelta(minutes=10)
@@ -80,7 +82,26 @@ def _skewed_clock(skew: _dt.timedelta) -> Callable[[], _dt.datetime]:
     return lambda: _dt.datetime.now(_dt.timezone.utc) + skew
 
 
-def _refusal(diagnosis: Diagnosis, status: int | None) -> dict[str, Any]:
+def deciding_statements(decision: Decision) -> list[dict[str, Any]]:
+    """The statements behind a decision (``role: "deciding"``), or what stands in for them.
+
+    An implicit deny has no deciding statement, so it gets the Allow statements that did apply on
+    one side (``"applied_allow"``: cross account, Table B needs both) and those that came nearest
+    to applying (``"closest_allow"``, with why not).
+    """
+    if decision.deciding:
+        return [{**ref.to_dict(), "role": "deciding"} for ref in decision.deciding]
+    allows = [t for t in decision.trace if t.ref.effect == "Allow"]
+    applied = [{**t.ref.to_dict(), "role": "applied_allow"} for t in allows if t.applies]
+    misses = sorted((t for t in allows if not t.applies), key=lambda trace: len(trace.failed))
+    closest = [
+        {**t.ref.to_dict(), "role": "closest_allow", "why_not": [e.reason for e in t.failed]}
+        for t in misses[:3]
+    ]
+    return applied + closest
+
+
+def _refusal(diagnosis: Explained, status: int | None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "status": status,
         "cause": diagnosis.cause,
@@ -88,10 +109,12 @@ def _refusal(diagnosis: Diagnosis, status: int | None) -> dict[str, Any]:
         "diagnosis": diagnosis.to_dict(),
         "text": f"{status} {diagnosis.cause}: {diagnosis.summary}",
     }
-    if isinstance(diagnosis.decision, Decision):
-        result["decision"] = diagnosis.decision.result
-        result["deciding"] = deciding_statements(diagnosis.decision)
-        result["text"] += "\nPolicy engine: " + diagnosis.decision.explain()
+    # A Diagnosis carries the policy engine's decision when it evaluated the policies.
+    decision = getattr(diagnosis, "decision", None)
+    if isinstance(decision, Decision):
+        result["decision"] = decision.result
+        result["deciding"] = deciding_statements(decision)
+        result["text"] += "\nPolicy engine: " + decision.explain()
     return result
 
 
@@ -132,14 +155,14 @@ def run_step(gateway: Gateway, step: Step) -> dict[str, Any]:
         connect_to=connect_to,
         allow_http=True,
         clock=_skewed_clock(step.clock_skew) if step.clock_skew is not None else None,
-        diagnose_options={
-            "resource_policy": api.resource_policy,
-            "identity_policies": user.policies,
-            "source_ip": source_ip,
-            "api_owner_account": api.account,
-            "identify": True,
-            "sts_endpoint_url": gateway.sts_url,
-        },
+        diagnose_options=DiagnoseOptions(
+            resource_policy=api.resource_policy,
+            identity_policies=user.policies,
+            source_ip=source_ip,
+            api_owner_account=api.account,
+            identify=True,
+            sts_endpoint_url=gateway.sts_url,
+        ),
     )
     with client:
         try:
@@ -151,3 +174,47 @@ def run_step(gateway: Gateway, step: Step) -> dict[str, Any]:
     if step.clock_skew is not None:
         call["clock_offset_seconds"] = round(client.clock_offset)
     return call
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+def _step_text(call: dict[str, Any]) -> str:
+    lines = [f"({call['step']}) {call['title']}"]
+    request = f"{call['identity']}: {call['method']} {call['path']}"
+    if "first_attempt" in call:
+        first = call["first_attempt"]
+        lines.append(f"    {request} without correction -> {first['status']} {first['cause']}")
+        lines.append(
+            f"    {request} through Client -> {call['status']} "
+            f"(clock corrected by {call['clock_offset_seconds']:+d} s from the server's Date)"
+        )
+        return "\n".join(lines)
+    lines.append(f"    {request} -> {call['status']}")
+    if "text" in call:
+        lines.extend(f"    {line}" for line in call["text"].splitlines())
+    return "\n".join(lines)
+
+
+@click.command()
+@common_options
+@pass_cli_context
+def demo(state: CliContext, /) -> None:
+    """Start the local gateway with the sample scenario and walk through five calls.
+
+    (a) a granted GET, (b) a read-only user's refused POST, (c) a call from outside the allowed
+    IP range, (d) a cross-account call whose identity policy is missing, (e) a client clock
+    10 minutes off, corrected on the fly. Each refusal is diagnosed and evaluated by the policy
+    engine against the sample's resource and identity policies.
+    """
+    # The gateway pulls in botocore's verifier: only serve and demo pay for that import.
+    from apiclient import gateway  # noqa: PLC0415
+
+    with gateway.running(gateway.sample_config(), trust_forwarded_for=True) as running:
+        calls = [run_step(running, step) for step in STEPS]
+        report = {"gateway": running.url, "api_host": running.host_for(), "calls": calls}
+    lines = [f"Local gateway on {report['gateway']} (API {report['api_host']})", ""]
+    lines += [_step_text(call) + "\n" for call in calls]
+    for call in calls:
+        call.pop("text", None)  # the JSON has the same facts under "diagnosis"
+    emit(state, report, "\n".join(lines))

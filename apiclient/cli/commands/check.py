@@ -1,50 +1,25 @@
-"""``apiclient check MATRIX.yaml``: prove an access matrix, online or offline, with a JUnit report."""
+"""``apiclient check MATRIX.yaml``: prove an access matrix, online or offline, with a JUnit report.
+
+The matrix itself (loading, judging, JUnit) is :mod:`apiclient.matrix`; this is its command line.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import sys
 import threading
-import time
-from typing import Any
+from pathlib import Path
 
 import click
 
-from apiclient.cli.app import CliContext, common_options, pass_cli_context
-from apiclient.cli.errors import ExitCode
-from apiclient.cli.junit import write_junit
-from apiclient.cli.matrix import load_matrix
-from apiclient.cli.matrix_offline import offline_judge
-from apiclient.cli.matrix_online import online_judge
-from apiclient.cli.matrix_run import Result, run_cases
-from apiclient.cli.render import emit, table
+from apiclient.cli.app import CliContext, ExitCode, emit, pass_cli_context, table
+from apiclient.cli.options import common_options
+from apiclient.matrix import Report, Result, load_matrix, offline_judge, online_judge, run
 
 __all__ = ["check"]
 
 
-def _report(results: list[Result], offline: bool, seconds: float) -> dict[str, Any]:
-    return {
-        "passed": all(passed for _, _, passed in results),
-        "offline": offline,
-        "total": len(results),
-        "failed": sum(1 for _, _, passed in results if not passed),
-        "seconds": round(seconds, 3),
-        "results": [
-            {
-                "identity": case.identity.name,
-                "request": case.request.name,
-                "method": case.request.method,
-                "path": case.request.path,
-                "expected": dataclasses.asdict(case.expectation),
-                "actual": actual.to_dict(),
-                "passed": passed,
-            }
-            for case, actual, passed in results
-        ],
-    }
-
-
-def _text(results: list[Result], offline: bool) -> str:
+def _text(report: Report) -> str:
     rows = [
         (
             case.identity.name,
@@ -53,16 +28,16 @@ def _text(results: list[Result], offline: bool) -> str:
             actual.describe(),
             "ok" if passed else "FAIL",
         )
-        for case, actual, passed in results
+        for case, actual, passed in report.results
     ]
     lines = [table(("identity", "request", "expected", "actual", "result"), rows)]
-    surprises = [(case, actual) for case, actual, passed in results if not passed]
-    for case, actual in surprises:
+    for case, actual, _ in report.failures:
         surprise = f"expected {case.expectation.describe()}, got {actual.describe()}"
         lines += ["", f"SURPRISE {case.label}: {surprise}"]
         lines += [f"  {line}" for line in (actual.detail or actual.summary).splitlines()]
-    mode = " (offline, policy engine)" if offline else ""
-    lines += ["", f"{len(results) - len(surprises)}/{len(results)} expectations met{mode}"]
+    mode = " (offline, policy engine)" if report.offline else ""
+    met = len(report.results) - len(report.failures)
+    lines += ["", f"{met}/{len(report.results)} expectations met{mode}"]
     return "\n".join(lines)
 
 
@@ -102,7 +77,7 @@ def check(
         path: /products
         expect: {reader: allow, partner: {outcome: deny, cause: no_allow}}
 
-    Every field is described in the apiclient.cli.matrix module.
+    Every field is described in the apiclient.matrix.load module.
     """
     matrix = load_matrix(matrix_file)
     matrix = dataclasses.replace(
@@ -111,22 +86,21 @@ def check(
         connect_to=connect_to or matrix.connect_to,
         region=matrix.region or state.region,
     )
+    # Built first: a matrix that cannot be judged is reported before any progress is drawn.
     judge = offline_judge(matrix) if offline else online_judge(matrix)
     stderr = sys.stderr  # CliRunner swaps sys.stderr, so tests see it too
     lock = threading.Lock()
-    started = time.monotonic()
     # The bar is drawn only on a terminal, so CI logs and pipes stay clean.
     hidden = not stderr.isatty()
     with click.progressbar(length=len(matrix.cases), label="checking", file=stderr, hidden=hidden) as bar:
 
-        def advance() -> None:
+        def advance(_result: Result) -> None:
             with lock:
                 bar.update(1)
 
-        results = run_cases(matrix.cases, judge, workers=workers, offline=offline, on_done=advance)
-    seconds = time.monotonic() - started
+        report = run(matrix, offline=offline, workers=workers, judge=judge, on_done=advance)
     if junit_file is not None:
-        write_junit(junit_file, results, seconds=seconds)
-    emit(state, _report(results, offline, seconds), _text(results, offline))
-    if not all(passed for _, _, passed in results):
+        Path(junit_file).write_text(report.to_junit(), encoding="utf-8")
+    emit(state, report.to_dict(), _text(report))
+    if not report.ok:
         raise click.exceptions.Exit(ExitCode.EXPECTATION_FAILED)
