@@ -57,6 +57,8 @@ REPLAYS: dict[str, tuple[int, dict[str, str], object]] = {
     "forbidden": (403, {"x-amzn-ErrorType": "ForbiddenException"}, {"message": "Forbidden"}),
     "waf": (403, {"x-amzn-ErrorType": "ForbiddenException"}, ""),
     "not-api-gateway": (403, {"Content-Type": "text/html"}, "<html><body>Request blocked.</body></html>"),
+    # The @connections API's answer for a WebSocket connection that has closed.
+    "connection-gone": (410, {"x-amzn-ErrorType": "GoneException"}, {"message": "Gone"}),
 }
 
 
@@ -67,6 +69,12 @@ class Scenario:
     title: str
     how: str
     run: Callable[[Gateway], Diagnosis]
+
+
+def _gone(gw: Gateway) -> Diagnosis:
+    from apiclient import diagnose  # noqa: PLC0415
+
+    return diagnose(_admin(gw).get("/replay/connection-gone"))
 
 
 def _refusal(call: Callable[[], object]) -> Diagnosis:
@@ -308,6 +316,12 @@ SCENARIOS = (
         _replayed("forbidden"),
     ),
     Scenario(
+        "The WebSocket connection is gone",
+        "The @connections API's 410 `GoneException`, replayed; a 410 is no refusal, so"
+        " `apiclient.diagnose(response)` is called on it.",
+        _gone,
+    ),
+    Scenario(
         "A response the reference does not cover",
         "A 403 HTML page from something that is not API Gateway, replayed.",
         _replayed("not-api-gateway"),
@@ -340,6 +354,9 @@ def diagnoses_page(gw: Gateway) -> str:
         "in AWS documentation and public bug reports, replayed by a mock route of the gateway.",
         "Timestamps, ports and request IDs differ per run.",
         "",
+        "[![How a refusal is classified: the status, then x-amzn-ErrorType, then the message, then the"
+        " cause](diagrams/classifier.svg)](diagrams/classifier.svg)",
+        "",
         "| cause | example |",
         "|---|---|",
     ]
@@ -366,6 +383,7 @@ def _slug(title: str) -> str:
 
 
 MATRIX = """\
+# yaml-language-server: $schema=../../apiclient/schemas/access-matrix.schema.json
 # Who may call the Products API, and what each caller may do.
 url: https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/prod
 region: us-west-2                 # needed when --url points at the local gateway

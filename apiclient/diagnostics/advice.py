@@ -9,6 +9,7 @@ from apiclient.diagnostics.causes import CAUSE_TABLE, Cause
 
 __all__ = ["advice_for"]
 
+_INVOKE = "execute-api:Invoke"
 _FORBIDDEN_CANDIDATES = (
     "REST APIs send this same body for several causes: a missing or invalid "
     "API key or one not in a usage plan for the stage, an AWS WAF block, a public API called through a "
@@ -34,6 +35,8 @@ def _evidence(
         )
     if "principal" in details:
         seen.append(f"principal: {details['principal']}; resource: {details['resource_arn']}")
+    if "route_key" in details:
+        seen.append(f"the resource is WebSocket route {details['route_key']} of stage {details.get('stage')}")
     if details.get("masked_account"):
         suffix = details.get("account_suffix")
         seen.append("the API owner's account ID is masked" + (f" (ends in {suffix})" if suffix else ""))
@@ -54,6 +57,13 @@ def advice_for(
     """(summary, evidence, next steps) for a classified response."""
     info = CAUSE_TABLE[cause]
     summary, next_steps = info.summary, info.next_steps
+    if info.http_api is not None and details.get("api_type") == "HTTP":
+        summary, next_steps = info.http_api
+    action = details.get("action")
+    if isinstance(action, str) and action.startswith("execute-api:") and action != _INVOKE:
+        # The table's advice names the usual action; the message named another (ManageConnections).
+        summary = summary.replace(_INVOKE, action)
+        next_steps = tuple(step.replace(_INVOKE, action) for step in next_steps)
     if cause == "unknown" and (error_type or message):
         seen = error_type or repr((message or "")[:80])
         summary = f"{summary} ({seen})"

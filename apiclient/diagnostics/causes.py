@@ -48,14 +48,15 @@ Cause = Literal[
     "api_key",
     "waf",
     "private_api_vpce",
+    "connection_gone",
     "unknown",
 ]
 
 CAUSES: frozenset[str] = frozenset(get_args(Cause))
 
-# route: no method was reached; signature: the SigV4 signature or its scope; credentials: the
-# key or token itself; policy: IAM policy evaluation; authorizer: a Lambda, Cognito or JWT
-# authorizer; gateway: API keys, WAF and endpoint types; unknown: none of these.
+# route: no method (or WebSocket connection) was reached; signature: the SigV4 signature or its
+# scope; credentials: the key or token itself; policy: IAM policy evaluation; authorizer: a Lambda,
+# Cognito or JWT authorizer; gateway: API keys, WAF and endpoint types; unknown: none of these.
 Family = Literal["route", "signature", "credentials", "policy", "authorizer", "gateway", "unknown"]
 
 # What a client does once, then re-sends, when refused for this cause.
@@ -76,6 +77,9 @@ class CauseInfo(NamedTuple):
             policy evaluation would explain nothing.
         policy_result: the ``Decision.result`` this cause stands for, when it is a policy verdict.
         on_refusal: what a client does once before re-sending, or None.
+        http_api: (summary, next steps) in place of the REST ones when an HTTP API answered
+            (``apigw-requestid``): HTTP APIs have no API keys, WAF, private endpoints or
+            resource policies, and answer an unknown route with 404.
     """
 
     family: Family
@@ -85,6 +89,7 @@ class CauseInfo(NamedTuple):
     before_authorization: bool = False
     policy_result: PolicyResult | None = None
     on_refusal: OnRefusal | None = None
+    http_api: tuple[str, tuple[str, ...]] | None = None
 
 
 _TABLE: dict[Cause, CauseInfo] = {
@@ -96,6 +101,15 @@ _TABLE: dict[Cause, CauseInfo] = {
             "(a change is live only after a deployment).",
             "With a custom domain, include the base path mapping in the URL.",
             "If the method uses AWS_IAM, make sure the request carries a SigV4 Authorization header.",
+        ),
+        http_api=(
+            "No route of this HTTP API matched: check the stage, the path and the method.",
+            (
+                "An HTTP API's $default stage has no path segment: call https://{api_id}.execute-api."
+                "{region}.amazonaws.com/{path} (stage='$default'), a named stage as /{stage}/{path}.",
+                "Check the route exists for this method (or an ANY route) and that the stage is deployed "
+                "(auto-deploy, or a deployment after the change).",
+            ),
         ),
     ),
     "incomplete_signature": CauseInfo(
@@ -173,6 +187,14 @@ _TABLE: dict[Cause, CauseInfo] = {
             "Evaluate the policies locally: apiclient explain.",
         ),
         policy_result="EXPLICIT_DENY",
+        http_api=(
+            "A Deny statement matched this caller: find and narrow the identity policy that denies.",
+            (
+                "HTTP APIs have no resource policies: the Deny is in the caller's identity policies "
+                "(its user, role or groups), a permission boundary or an SCP.",
+                "Evaluate the policies locally: apiclient explain.",
+            ),
+        ),
     ),
     "explicit_deny_resource_policy": CauseInfo(
         "policy",
@@ -193,6 +215,17 @@ _TABLE: dict[Cause, CauseInfo] = {
             "Check that the resource ARN (stage, method, path) is covered by the Allow.",
         ),
         policy_result="IMPLICIT_DENY",
+        http_api=(
+            "No identity policy allows this call: add an Allow for execute-api:Invoke on the route's ARN.",
+            (
+                "HTTP APIs have no resource policies: the Allow belongs in the caller's identity policy "
+                "(its user, role or one of its groups).",
+                "Check that the resource ARN (stage, method, path) is covered; the default stage is "
+                "$default.",
+                "A caller from another account cannot be granted access: call as a role in the API "
+                "owner's account.",
+            ),
+        ),
     ),
     "authorizer_unauthorized": CauseInfo(
         "authorizer",
@@ -225,7 +258,20 @@ _TABLE: dict[Cause, CauseInfo] = {
             "Check AWS WAF logs for a block.",
             "For a private API, call through its VPC endpoint with x-apigw-api-id or the right Host.",
         ),
-        refinements=("private_api_vpce", "api_key", "waf"),
+        # The policy causes refine an HTTP API's Forbidden, which is all its IAM refusals say.
+        refinements=("private_api_vpce", "api_key", "waf", "explicit_deny", "no_allow"),
+        http_api=(
+            "The HTTP API refused the call (Forbidden): the caller's identity policies do not allow "
+            "execute-api:Invoke on the route's ARN, or an authorizer said no.",
+            (
+                "HTTP APIs have no resource policies: grant execute-api:Invoke on "
+                "arn:aws:execute-api:{region}:{account}:{api_id}/{stage}/{METHOD}/{path} in the caller's "
+                "identity policy (its user, role or group); the default stage is $default.",
+                "A caller from another account cannot be granted access: call as a role in the API "
+                "owner's account.",
+                "Evaluate the policies locally: apiclient explain, or diagnose with identity_policies=.",
+            ),
+        ),
     ),
     "api_key": CauseInfo(
         "gateway",
@@ -241,6 +287,15 @@ _TABLE: dict[Cause, CauseInfo] = {
         "gateway",
         "The private API was not reached through an allowed VPC endpoint.",
         ("Call through the VPC endpoint and check the resource policy's aws:SourceVpce condition.",),
+    ),
+    "connection_gone": CauseInfo(
+        "route",
+        "The WebSocket connection no longer exists (410 GoneException): stop sending to it.",
+        (
+            "The client disconnected or its connection expired: remove its connection ID from your store.",
+            "Treat GoneException from the @connections API as the end of that connection, not as an "
+            "error to retry.",
+        ),
     ),
     "unknown": CauseInfo(
         "unknown",

@@ -6,6 +6,12 @@ in the AWS Knowledge Center, cited as KC403). ``x-amzn-ErrorType`` is preferred 
 because gateway responses are customizable ("Set up gateway responses to customize error
 responses"); the body's ``message`` is read whatever its key case (REST APIs send ``message``,
 some front ends ``Message``) and matched by prefix. Anything else is ``unknown``.
+
+HTTP APIs answer with ``apigw-requestid`` and no ``x-amzn-ErrorType``: an IAM refusal is a bare
+403 ``{"message":"Forbidden"}``, an unknown route 404 ``{"message":"Not Found"}``. WebSocket APIs
+quote route ARNs (``{api_id}/{stage}/{route_key}``, e.g. ``$connect``), and their ``@connections``
+API answers 410 ``GoneException`` for a connection that no longer exists ("Use @connections
+commands in your backend service").
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ _ERROR_TYPES: dict[str, tuple[frozenset[Cause], Cause]] = {
     "AccessDeniedException": (_ACCESS_DENIED_FAMILY, "unknown"),
     "UnauthorizedException": (frozenset(), "authorizer_unauthorized"),
     "ForbiddenException": (frozenset(), "forbidden_generic"),
+    "GoneException": (frozenset(), "connection_gone"),
 }
 
 _AMZ_DATE = r"\d{8}T\d{6}Z"
@@ -76,6 +83,7 @@ _EXECUTE_API_ARN = re.compile(
 # What people write over a value they hide: "xxxx", "********", "<region>".
 _PLACEHOLDER = re.compile(r"[x*#?]+|<[^>]*>", re.IGNORECASE)
 _TRAILING_DIGITS = re.compile(r"\d*$")
+_METHOD = re.compile(r"[A-Z]+|\*")
 _PRINCIPAL_ACCOUNT = re.compile(r"^arn:[^:]+:(?:sts|iam)::(?P<account>\d{12}):")
 _EXPECTED_TEXTS = re.compile(
     r"The Canonical String for this request should have been\n'(?P<canonical>.*?)'\n\n"
@@ -248,16 +256,19 @@ def _resource_details(resource: str) -> dict[str, Any]:
     # API Gateway shows only the owner's last four digits ("********2222"); a paste may hide more.
     masked = not (len(account) == 12 and account.isdigit())
     suffix = _TRAILING_DIGITS.search(account)
-    return {
+    details = {
         "region": _unmasked(match["region"]),
         "api_owner_account": None if masked else account,
         "masked_account": masked,
         "account_suffix": (suffix.group() if suffix else "") if masked else account,
         "api_id": _unmasked(match["api_id"]),
         "stage": match["stage"],
-        "method": match["method"],
-        "path": match["path"] or "/",
     }
+    if match["path"] is None and not _METHOD.fullmatch(match["method"]):
+        # A request ARN always has a path (the root gives ".../GET/"); without one, and with no
+        # HTTP method, the last part is a WebSocket route key ("$connect", "sendmessage").
+        return {**details, "route_key": match["method"]}
+    return {**details, "method": match["method"], "path": match["path"] or "/"}
 
 
 def _not_authorized(message: str, _status: int) -> tuple[Cause, dict[str, Any]] | None:

@@ -16,6 +16,7 @@ from apiclient.diagnostics.advice import advice_for
 from apiclient.diagnostics.arn_match import target_findings
 from apiclient.diagnostics.causes import CAUSE_TABLE
 from apiclient.diagnostics.findings import Findings
+from apiclient.diagnostics.flavour import http_api, stage_findings
 from apiclient.diagnostics.forbidden import forbidden_findings
 from apiclient.diagnostics.hostname import hostname_findings
 from apiclient.diagnostics.identity import CallerIdentity, identity_findings, record_identity, to_identity
@@ -134,7 +135,9 @@ def _diagnose(
     if call.credentials is not None:
         expiry_findings(call.credentials, server or local_now, found)
     caller = _caller(call, options, found)
-    if base.cause == "forbidden_generic":
+    stage_findings(call, api_owner_account=options.api_owner_account, caller=caller, found=found)
+    # HTTP APIs have no API keys, WAF or private endpoints: their Forbidden is IAM's.
+    if base.cause == "forbidden_generic" and not http_api(call):
         forbidden_findings(
             api_key_sent=call.request_header("x-api-key") is not None,
             api_key_required=options.api_key_required,

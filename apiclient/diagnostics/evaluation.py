@@ -1,23 +1,31 @@
 """The policy step of ``diagnose``: find the resource policy, rebuild the call, ask the engine.
 
 ``diagnose`` imports this module only when a refusal has a policy to evaluate, so that
-``import apiclient`` does not load the policy engine (the Lambda cold start).
+``import apiclient`` does not load the policy engine (the Lambda cold start). When an HTTP API
+answered a client that was not told its stage, both possible resource ARNs are evaluated.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
 from typing import Any
 
+from apiclient.diagnostics.causes import Cause, decision_cause
 from apiclient.diagnostics.findings import Findings
+from apiclient.diagnostics.flavour import http_api, stage_readings
 from apiclient.diagnostics.identity import CallerIdentity
 from apiclient.diagnostics.options import DiagnoseOptions
 from apiclient.diagnostics.policy_source import fetch_resource_policy, load_policy
-from apiclient.diagnostics.policy_verdict import access_request, policy_verdict, verdict_summary
-from apiclient.diagnostics.verdict import RefusedCall
-from apiclient.errors import PolicyError
-from apiclient.policy import Decision
+from apiclient.diagnostics.policy_verdict import (
+    access_request,
+    policy_resources,
+    policy_verdict,
+    verdict_summary,
+)
+from apiclient.diagnostics.verdict import RefusedCall, Target
+from apiclient.endpoint import parse_arn
+from apiclient.errors import EndpointError, PolicyError
+from apiclient.policy import AccessRequest, Decision, IdentityPolicy, authorize
 
 __all__ = ["evaluate"]
 
@@ -26,6 +34,8 @@ def _resource_policy(
     call: RefusedCall, options: DiagnoseOptions, found: Findings
 ) -> tuple[bool, dict[str, Any] | None]:
     """(available, policy) from the argument, else from GetRestApi when asked to fetch it."""
+    if http_api(call):
+        return _http_api_policy(options, found)
     if options.resource_policy is not None:
         try:
             policy = load_policy(options.resource_policy)
@@ -60,6 +70,20 @@ def _resource_policy(
     )
 
 
+def _http_api_policy(options: DiagnoseOptions, found: Findings) -> tuple[bool, dict[str, Any] | None]:
+    """HTTP APIs have no resource policy: one given is reported, none is fetched."""
+    if options.resource_policy is not None:
+        found.details["resource_policy_source"] = "given"
+        found.evidence.append(
+            "HTTP APIs do not support resource policies: the resource policy given is not applicable, "
+            "and the identity policies alone decide"
+        )
+        return True, None
+    if options.fetch_policy:
+        found.evidence.append("an HTTP API has no resource policy to fetch: the identity policies decide")
+    return bool(options.identity_policies), None
+
+
 def evaluate(
     call: RefusedCall,
     options: DiagnoseOptions,
@@ -72,27 +96,122 @@ def evaluate(
     available, document = _resource_policy(call, options, found)
     if not available:
         return None, None
-    named: list[tuple[str, Mapping[str, Any] | str]] = []
+    named: list[tuple[str, Any]] = []
     if document is not None:
         named.append(("the resource policy", document))
-    named += [(f"identity policy {n}", policy) for n, policy in enumerate(options.identity_policies, 1)]
-    request = access_request(
-        call,
-        caller=caller,
-        api_owner_account=options.api_owner_account,
-        source_ip=options.source_ip,
-        at=at,
-        found=found,
-        policies=named,
-    )
-    if request is None:
-        return None, None
+    named += _named_identity_policies(options)
+    readings = _ordered(stage_readings(call), named)
+    api_type = "HTTP" if http_api(call) else None
+    requests: list[AccessRequest] = []
+    choices: list[Target | None] = list(readings) or [None]
+    for reading in choices:
+        request = access_request(
+            call,
+            caller=caller,
+            api_owner_account=options.api_owner_account,
+            source_ip=options.source_ip,
+            at=at,
+            found=found,
+            policies=named,
+            target=reading,
+            api_type=api_type,
+        )
+        if request is None:
+            return None, None
+        requests.append(request)
+    authorization = options.authorization or ("NONE" if call.anonymous else "AWS_IAM")
     decision = policy_verdict(
-        request,
+        requests[0],
         resource_policy=document,
         identity_policies=options.identity_policies,
-        authorization=options.authorization or ("NONE" if call.anonymous else "AWS_IAM"),
+        authorization=authorization,
         cause=call.classified.cause,
         found=found,
     )
-    return decision, verdict_summary(decision) if decision is not None else None
+    if decision is None:
+        return None, None
+    decisions = [decision]
+    for other in requests[1:]:
+        alternative = authorize(
+            other,
+            resource_policy=document,
+            identity_policies=options.identity_policies,
+            authorization=authorization,
+        )
+        decisions.append(alternative)
+    if len(decisions) > 1:
+        _record_readings(readings, decisions, found)
+    if api_type == "HTTP" and options.identity_policies:
+        _hint_policy_cause(decisions, anonymous=call.anonymous, authorization=authorization, found=found)
+    clause = verdict_summary(decision)
+    if len(decisions) > 1:
+        # Both readings are in the evidence; the summary names the other one's verdict only.
+        clause = f"{clause or decision.result}; with stage {readings[1].stage}: {decisions[1].result}"
+    return decision, clause
+
+
+def _named_identity_policies(options: DiagnoseOptions) -> list[tuple[str, Any]]:
+    """(label, document) of each identity policy, labelled as the policy engine will name it."""
+    named: list[tuple[str, Any]] = []
+    for number, item in enumerate(options.identity_policies, 1):
+        if isinstance(item, IdentityPolicy):
+            named.append((item.label, item.document))
+        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+            named.append((item[0], item[1]))
+        else:
+            named.append((f"identity policy {number}", item))
+    return named
+
+
+def _ordered(readings: list[Target], named: list[tuple[str, Any]]) -> list[Target]:
+    """The stage readings, the likelier first: the named stage when the policies name it in a
+    Resource, else ``$default`` (an HTTP API that answered a stage-less-looking URL)."""
+    if not readings:
+        return readings
+    stage = readings[0].stage
+    mentions = any(_stage_of(text) == stage for _name, policy in named for text in policy_resources(policy))
+    return readings if mentions else [readings[1], readings[0]]
+
+
+def _stage_of(resource: str) -> str | None:
+    """The stage an execute-api Resource names (ARN or ``execute-api:/`` shorthand), else None."""
+    if resource.startswith("execute-api:/"):
+        return resource[len("execute-api:/") :].split("/", 1)[0]
+    try:
+        return parse_arn(resource).stage
+    except EndpointError:
+        return None
+
+
+def _record_readings(readings: list[Target], decisions: list[Decision], found: Findings) -> None:
+    found.details["stage_readings"] = [
+        {
+            "stage": reading.stage,
+            "resource": decision.resource,
+            "result": decision.result,
+            "fixes": [fix.to_dict() for fix in decision.fixes],
+        }
+        for reading, decision in zip(readings, decisions, strict=True)
+    ]
+    for reading, decision in zip(readings, decisions, strict=True):
+        summary = verdict_summary(decision)
+        found.evidence.append(
+            f"local policy evaluation with stage {reading.stage} ({decision.resource}): {decision.result}"
+            + (f"; {summary}" if summary else "")
+        )
+
+
+def _hint_policy_cause(
+    decisions: list[Decision], *, anonymous: bool, authorization: str, found: Findings
+) -> None:
+    """An HTTP API's Forbidden says no more than "refused": the identity policies' verdict, when
+    every reading agrees on it, tells an explicit Deny from a missing Allow."""
+    causes: set[Cause | None] = {
+        decision_cause(decision, anonymous=anonymous, authorization=authorization) for decision in decisions
+    }
+    if len(causes) != 1:
+        return
+    [cause] = causes
+    if cause in ("explicit_deny", "no_allow"):
+        result = decisions[0].result
+        found.hint(cause, f"the identity policies given evaluate to {result} for this HTTP API call")

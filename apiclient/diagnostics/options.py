@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apiclient.diagnostics.identity import CallerIdentity
 from apiclient.diagnostics.policy_source import PolicySource
+
+if TYPE_CHECKING:
+    # Type-only: the policy engine loads when a refusal is evaluated, never on import.
+    from apiclient.policy.identity import IdentityPolicyInput
 
 __all__ = ["DiagnoseOptions"]
 
@@ -18,7 +22,9 @@ class DiagnoseOptions:
 
     Attributes:
         resource_policy: the API's resource policy: a dict, JSON text or a JSON file's path.
-        identity_policies: the caller's identity policies (dicts or JSON text).
+        identity_policies: the caller's identity policies (dicts or JSON text), each plain or
+            labelled (``apiclient.policy.IdentityPolicy`` or a ``(label, policy)`` pair, e.g.
+            ``IdentityPolicy.of_group("ReadOnly-Group", doc)``) so the diagnosis names it.
         identity: the caller, if known: a ``CallerIdentity`` or STS's ``{"Arn", "Account"}``.
         identify: ask STS GetCallerIdentity who signed (once per access key; only when
             ``identity`` is not given).
@@ -32,7 +38,7 @@ class DiagnoseOptions:
     """
 
     resource_policy: PolicySource | None = None
-    identity_policies: Iterable[Mapping[str, Any] | str] = field(default=())
+    identity_policies: Iterable[IdentityPolicyInput] = field(default=())
     identity: CallerIdentity | Mapping[str, Any] | None = None
     identify: bool = False
     fetch_policy: bool = False

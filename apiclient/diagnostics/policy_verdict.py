@@ -1,8 +1,10 @@
 """The policy engine's verdict on the refused call, built from the ``RefusedCall`` record.
 
 The ``AccessRequest`` is made from the principal (STS or the message), the API owner's account,
-the method, stage and path (preferably as API Gateway quoted them), and the source IP when
-given; ``apiclient.policy.authorize`` then decides it as API Gateway would.
+the method, stage and path (preferably as API Gateway quoted them), the action (as quoted, else
+``execute-api:ManageConnections`` for an ``@connections`` path), a WebSocket route key (quoted,
+or ``$connect`` for a refused ``wss://`` handshake), the API type, and the source IP when given;
+``apiclient.policy.authorize`` then decides it as API Gateway would.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from apiclient.diagnostics.arn_match import owner_account
 from apiclient.diagnostics.causes import CAUSE_TABLE, Cause
 from apiclient.diagnostics.findings import Findings
 from apiclient.diagnostics.identity import CallerIdentity
-from apiclient.diagnostics.verdict import RefusedCall
+from apiclient.diagnostics.verdict import RefusedCall, Target
 from apiclient.errors import PolicyError
-from apiclient.policy import AccessRequest, Decision, authorize
+from apiclient.policy import ACTIONS, AccessRequest, Decision, action_for, authorize
+from apiclient.policy.identity import IdentityPolicyInput
 
-__all__ = ["access_request", "policy_verdict", "verdict_summary"]
+__all__ = ["access_request", "policy_resources", "policy_verdict", "verdict_summary"]
 
 
 def access_request(
@@ -32,15 +35,20 @@ def access_request(
     source_ip: str | None,
     at: _dt.datetime,
     found: Findings,
-    policies: Sequence[tuple[str, Mapping[str, Any] | str]] = (),
+    policies: Sequence[tuple[str, Any]] = (),
+    target: Target | None = None,
+    api_type: str | None = None,
 ) -> AccessRequest | None:
     """The engine's request for ``call``: API Gateway's quoted ARN first, then the URL.
 
     The API owner's account, which API Gateway masks, comes from ``api_owner_account``, else the
     caller's own when it matches the mask, else the execute-api ARNs the ``(name, policy)`` pairs
-    name for this API. None, with the missing facts as evidence, when the call cannot be evaluated.
+    name for this API. ``target`` replaces what the URL says was called (one reading of an HTTP
+    API's stage); ``api_type="HTTP"`` makes identity policies alone decide. None, with the missing
+    facts or the problem as evidence, when the call cannot be evaluated.
     """
-    quoted, endpoint, target = call.quoted, call.endpoint, call.target()
+    quoted, endpoint = call.quoted, call.endpoint
+    target = target if target is not None else call.target()
 
     def pick(part: str) -> Any:
         return quoted.get(part) or (getattr(target, part) if target is not None else None)
@@ -68,29 +76,43 @@ def access_request(
         found.evidence.append("the policies cannot be evaluated locally without " + ", ".join(missing))
         return None
     private = endpoint is not None and endpoint.kind in ("private", "vpce")
-    return AccessRequest(
-        principal_arn=principal,
-        principal_account=None if anonymous else caller_account,
-        api_owner_account=owner,
-        source_ip=source_ip,
-        method=str(pick("method") or "GET"),
-        stage=stage,
-        path=path,
-        api_id=api_id,
-        region=region,
-        current_time=at,
-        endpoint_type="PRIVATE" if private else "REGIONAL",
-        source_vpce=endpoint.vpce_id if endpoint is not None else None,
-        partition=endpoint.partition if endpoint is not None else "aws",
-    )
+    method = str(pick("method") or "GET")
+    route_key = quoted.get("route_key")
+    if route_key is None and endpoint is not None and endpoint.api_type == "WEBSOCKET" and path == "/":
+        route_key = "$connect"  # a wss:// URL's handshake is the $connect route
+    action = quoted.get("action")
+    if action not in ACTIONS:
+        action = "execute-api:Invoke" if route_key or api_type == "HTTP" else action_for(path)
+    try:
+        return AccessRequest(
+            principal_arn=principal,
+            principal_account=None if anonymous else caller_account,
+            api_owner_account=owner,
+            source_ip=source_ip,
+            method=method,
+            stage=stage,
+            path=path,
+            api_id=api_id,
+            region=region,
+            current_time=at,
+            endpoint_type="PRIVATE" if private else "REGIONAL",
+            source_vpce=endpoint.vpce_id if endpoint is not None else None,
+            partition=endpoint.partition if endpoint is not None else "aws",
+            action=action,
+            route_key=route_key,
+            api_type=api_type,
+        )
+    except PolicyError as error:
+        found.evidence.append(f"the call cannot be evaluated locally: {error}")
+        return None
 
 
 _API_ARN = re.compile(r"^arn:[^:]+:execute-api:[^:]*:(?P<account>\d{12}):(?P<api_id>[^/]+)")
 
 
-def _resources(policy: Mapping[str, Any] | str) -> list[str]:
+def policy_resources(policy: Any) -> list[str]:
     """Every Resource string of a policy document (JSON text is read; anything unreadable gives none)."""
-    document: Any = policy
+    document: Any = getattr(policy, "source", policy)  # a parsed Policy keeps its document
     if isinstance(policy, str):
         try:
             document = json.loads(policy)
@@ -107,7 +129,7 @@ def _resources(policy: Mapping[str, Any] | str) -> list[str]:
 
 
 def _owner_in_policies(
-    policies: Sequence[tuple[str, Mapping[str, Any] | str]],
+    policies: Sequence[tuple[str, Any]],
     api_id: str | None,
     suffix: str | None,
     found: Findings,
@@ -116,7 +138,7 @@ def _owner_in_policies(
     for name, policy in policies:
         accounts = {
             match["account"]
-            for resource in _resources(policy)
+            for resource in policy_resources(policy)
             if (match := _API_ARN.match(resource)) is not None and match["api_id"] in (api_id, "*")
         }
         if suffix:
@@ -172,12 +194,16 @@ def policy_verdict(
     request: AccessRequest,
     *,
     resource_policy: Mapping[str, Any] | None,
-    identity_policies: Iterable[Mapping[str, Any] | str],
+    identity_policies: Iterable[IdentityPolicyInput],
     authorization: str,
     cause: Cause,
     found: Findings,
 ) -> Decision | None:
-    """Evaluate the request against the policies; None (with the reason as evidence) when it cannot be."""
+    """Evaluate the request against the policies; None (with the reason as evidence) when it cannot be.
+
+    ``identity_policies`` may be labelled (``IdentityPolicy``, ``(label, policy)``) so that the
+    evidence names the group policy that decided.
+    """
     identity = list(identity_policies)
     try:
         decision = authorize(

@@ -10,7 +10,9 @@ from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any
 
+from apiclient.endpoint import API_TYPES, api_arn, route_arn
 from apiclient.errors import PolicyError
+from apiclient.policy.actions import INVOKE, MANAGE_CONNECTIONS, canonical_action, is_connections_path
 from apiclient.policy.arns import Arn, Caller, caller_of
 
 ContextKeys = Mapping[str, Any]
@@ -53,11 +55,19 @@ def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class AccessRequest:
-    """An execute-api call: who, from where, to which method of which API.
+    """An execute-api call: who, from where, to which method (or WebSocket route) of which API.
 
     ``principal_arn=None`` means anonymous. ``context_keys`` adds or overrides
-    condition keys (a list value is a multivalued key). Bad values raise
-    ``PolicyError`` naming the field.
+    condition keys (a list value is a multivalued key). ``action`` is
+    ``execute-api:Invoke`` or ``execute-api:ManageConnections`` (a WebSocket API's
+    ``@connections`` API, whose path is ``/@connections/{id}``; ``action_for(path)`` tells
+    which). ``route_key`` names a WebSocket route (``$connect``, ``$default``, ``sendmessage``):
+    the resource is then ``{api_id}/{stage}/{route_key}``, and ``method``/``path`` only describe
+    the HTTP request (the ``$connect`` handshake is ``GET /``). ``api_type`` is ``REST``,
+    ``HTTP``, ``WEBSOCKET`` or None (unknown, read as REST); an HTTP API has no resource
+    policy, so one given for it is reported as not applicable and identity policies decide.
+    ``stage="$default"`` is an HTTP API's default stage. Bad values raise ``PolicyError``
+    naming the field.
     """
 
     principal_arn: str | None
@@ -78,6 +88,9 @@ class AccessRequest:
     context_keys: Mapping[str, Any] = field(default_factory=dict)
     partition: str = "aws"
     principal_tags: Mapping[str, str] = field(default_factory=dict)
+    action: str = INVOKE
+    route_key: str | None = None
+    api_type: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.path, str) or not self.path.startswith("/"):
@@ -105,22 +118,67 @@ class AccessRequest:
         object.__setattr__(self, "principal_tags", _frozen(self.principal_tags))
         for key, value in self.context_keys.items():
             context_value(value, key)
+        self._check_flavour()
+
+    def _check_flavour(self) -> None:
+        """Validate and complete ``action``, ``route_key`` and ``api_type`` (both of the first two
+        exist only on WebSocket APIs)."""
+        action = canonical_action(self.action)
+        object.__setattr__(self, "action", action)
+        if self.api_type is not None:
+            if not isinstance(self.api_type, str) or self.api_type.upper() not in API_TYPES:
+                raise PolicyError(f"must be one of {', '.join(API_TYPES)} or None", "api_type")
+            object.__setattr__(self, "api_type", self.api_type.upper())
+        websocket_only = []
+        if self.route_key is not None:
+            if not isinstance(self.route_key, str) or not self.route_key.strip():
+                raise PolicyError(
+                    f"must be a non-empty route key such as '$connect', not {self.route_key!r}", "route_key"
+                )
+            if action != INVOKE:
+                raise PolicyError(
+                    "a WebSocket route is invoked (execute-api:Invoke); execute-api:ManageConnections is for "
+                    "the @connections API, named by its method and path",
+                    "route_key",
+                )
+            websocket_only.append("route_key")
+        if action == MANAGE_CONNECTIONS:
+            websocket_only.append("action")
+        if websocket_only and self.api_type not in (None, "WEBSOCKET"):
+            what = "routes" if "route_key" in websocket_only else "an @connections API"
+            raise PolicyError(
+                f"only WebSocket APIs have {what}, not {self.api_type} APIs",
+                websocket_only[0],
+            )
+        if websocket_only:
+            object.__setattr__(self, "api_type", "WEBSOCKET")
+        if self.api_type == "HTTP" and self.endpoint_type == "PRIVATE":
+            raise PolicyError("HTTP APIs have no private endpoint type", "endpoint_type")
+
+    @property
+    def is_connections_call(self) -> bool:
+        """The path is the WebSocket ``@connections`` API (and no route is named)."""
+        return self.route_key is None and is_connections_path(self.path)
 
     @property
     def resource_arn(self) -> str:
-        """The execute-api ARN of this method request [AG:arn-format-reference].
+        """The execute-api ARN of this method request or WebSocket route [AG:arn-format-reference].
 
-        The root path gives ``.../GET/``.
+        The root path gives ``.../GET/``; a route gives ``{api_id}/{stage}/{route_key}``.
         """
-        return (
-            f"arn:{self.partition}:execute-api:{self.region}:{self.api_owner_account}:"
-            f"{self.api_id}/{self.stage}/{self.method}{self.path}"
-        )
+        if self.route_key is not None:
+            return route_arn(
+                partition=self.partition, region=self.region, account=self.api_owner_account,
+                api_id=self.api_id, stage=self.stage, route_key=self.route_key,
+            )  # fmt: skip
+        return f"{self.api_arn}/{self.stage}/{self.method}{self.path}"
 
     @property
     def api_arn(self) -> str:
         """``arn:partition:execute-api:region:owner:api-id``: what ``execute-api:/`` expands to."""
-        return f"arn:{self.partition}:execute-api:{self.region}:{self.api_owner_account}:{self.api_id}"
+        return api_arn(
+            partition=self.partition, region=self.region, account=self.api_owner_account, api_id=self.api_id
+        )
 
     @property
     def caller(self) -> Caller:

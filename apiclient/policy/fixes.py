@@ -112,7 +112,7 @@ def _undeny(side: Side, outcome: PolicyOutcome, trace: StatementTrace) -> Fix:
     conditions = [e.reason for e in trace.elements if e.operator is not None]
     why = "; ".join(conditions) if conditions else "it applies to every such request (no condition)"
     return Fix(
-        side.where,
+        outcome.where or side.where,
         f"{trace.ref} denies the call ({why}); narrow or remove that statement, or send the "
         "call so its conditions no longer hold",
     )
@@ -155,7 +155,7 @@ def _near_miss(
             continue
         parsed = outcome.document.statements[trace.ref.index]
         fix = _change(
-            side,
+            replace(side, where=outcome.where) if outcome.where else side,
             trace,
             failed[0],
             parsed.source,

@@ -209,7 +209,7 @@ def _resources(
         head = arn.resource.split("/", 1)[0]
         if api_id and "*" not in head and "?" not in head and head != api_id:
             warnings.append(LintWarning("other-api", where, f"{pattern.text} names API {head}, not {api_id}"))
-        if "*" not in arn.resource and arn.resource.count("/") < 3:
+        if "*" not in arn.resource and arn.resource.count("/") < 3 and not _route_arn(arn.resource):
             warnings.append(
                 LintWarning(
                     "never-applies",
@@ -219,6 +219,13 @@ def _resources(
                 )
             )
     return warnings
+
+
+def _route_arn(resource: str) -> bool:
+    """``{api_id}/{stage}/{route_key}``: a WebSocket route ("Control access to WebSocket APIs with IAM
+    authorization"); a method request's ARN has an upper-case method and a path after the stage."""
+    parts = resource.split("/")
+    return len(parts) == 3 and bool(parts[2]) and not parts[2].isupper()
 
 
 def _condition(

@@ -61,7 +61,11 @@ class StatementTrace:
 
 @dataclass(slots=True)
 class PolicyOutcome:
-    """One policy's verdict: "ALLOW", "DENY" or "NEITHER", and the statements behind it."""
+    """One policy's verdict: "ALLOW", "DENY" or "NEITHER", and the statements behind it.
+
+    ``where`` says where a change to this policy belongs when that is not its side's place
+    (a group's policy, shared by every member); None means the side's ``where``.
+    """
 
     policy: str
     outcome: str
@@ -70,6 +74,7 @@ class PolicyOutcome:
     traces: list[StatementTrace] = field(default_factory=list)
     missing_keys: list[str] = field(default_factory=list)
     document: Policy | None = None
+    where: str | None = None
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apiclient.errors import PolicyError
+from apiclient.policy.actions import INVOKE
 from apiclient.policy.arns import ACCOUNT_ID, Arn, caller_of
 from apiclient.policy.cidrs import EVERYWHERE, CidrSet, intersect, normalize, show, subtract, union
 from apiclient.policy.conditions import parse_cidr
@@ -18,7 +19,7 @@ from apiclient.policy.matching import action_element, resource_element
 from apiclient.policy.model import Condition, Statement
 from apiclient.policy.parse import PolicyInput, parse_policy
 from apiclient.policy.trace import StatementRef
-from apiclient.policy.workflow import AUTHORIZATIONS, INVOKE
+from apiclient.policy.workflow import AUTHORIZATIONS
 
 _SOURCE_IP = "aws:sourceip"
 

@@ -1,4 +1,10 @@
-"""API Gateway's authorization workflows and its outcome Tables A and B [AG:apigateway-authorization-flow]."""
+"""API Gateway's authorization workflows and its outcome Tables A and B [AG:apigateway-authorization-flow].
+
+HTTP APIs have no resource policies ("Control access to HTTP APIs with IAM authorization"): for
+one, a resource policy given is reported as not applicable and identity policies alone decide;
+a caller from another account cannot be granted access at all, only a role in the API owner's
+account ("How can I provide cross-account IAM authorization for API Gateway HTTP APIs?").
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from apiclient.errors import PolicyError
+from apiclient.policy.actions import MANAGE_CONNECTIONS
 from apiclient.policy.arns import Caller, caller_of
 from apiclient.policy.context import AccessRequest, request_context
 from apiclient.policy.decision import (
@@ -14,6 +21,7 @@ from apiclient.policy.decision import (
     IMPLICIT_DENY,
     Decision,
     Details,
+    Fix,
     LintWarning,
     ReadingWarning,
 )
@@ -25,6 +33,7 @@ from apiclient.policy.evaluate import (
     evaluate_policy,
 )
 from apiclient.policy.fixes import fixes_for
+from apiclient.policy.identity import IdentityPolicyInput, NamedPolicy, named_policies
 from apiclient.policy.lint import lint_policy, padded_cidrs
 from apiclient.policy.model import Policy
 from apiclient.policy.parse import PolicyInput, parse_policy
@@ -32,7 +41,7 @@ from apiclient.policy.readings import CIDR_WHITESPACE, QUESTIONS, Alternative, R
 from apiclient.policy.trace import Side, StatementRef
 
 AUTHORIZATIONS = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
-INVOKE = "execute-api:Invoke"
+HTTP_API_NO_RESOURCE_POLICY = "HTTP APIs do not support resource policies"
 _AUTHORIZER_WORDS = {"ALLOW": "ALLOW", "DENY": "DENY", "NONE": "NEITHER"}
 
 
@@ -53,23 +62,33 @@ class _Run:
     needs: list[Side] = field(default_factory=list)
     consulted: set[str] = field(default_factory=set)
     all_needed: bool = False
+    # A cross-account call to an HTTP API: no policy edit can allow it (see the module docstring).
+    cross_account_http: bool = False
 
 
 def _side(
     name: str,
     where: str,
     kind: str,
-    policies: list[Policy],
+    policies: list[Policy] | list[NamedPolicy],
     request: EvalRequest,
     *,
     readings: Readings,
     consulted: set[str],
     detail: bool,
 ) -> Side:
-    outcomes = [
-        evaluate_policy(policy, request, kind=kind, readings=readings, consulted=consulted, detail=detail)
-        for policy in policies
-    ]
+    outcomes = []
+    for item in policies:
+        policy = item.policy if isinstance(item, NamedPolicy) else item
+        evaluated = evaluate_policy(
+            policy, request, kind=kind, readings=readings, consulted=consulted, detail=detail
+        )
+        if isinstance(item, NamedPolicy) and item.group is not None:
+            # A group's policy is shared: editing it changes every member's access.
+            evaluated.where = (
+                f"group {item.group} in account {request.caller.account} (shared by every member)"
+            )
+        outcomes.append(evaluated)
     verdicts = {outcome.outcome for outcome in outcomes}
     outcome = "DENY" if "DENY" in verdicts else "ALLOW" if "ALLOW" in verdicts else "NEITHER"
     return Side(name, where, kind, outcome, outcomes)
@@ -79,26 +98,38 @@ def _side(
 class _Inputs:
     request: AccessRequest
     resource_policy: Policy | None
-    identity_policies: list[Policy]
+    identity: list[NamedPolicy]
     authorization: str
     authorizer: Policy | str | None
     detail: bool = False  # evaluate every element of every statement, for the trace
+    # A resource policy given for an HTTP API, which has none: reported, never evaluated.
+    ignored_resource_policy: Policy | None = None
+
+    @property
+    def identity_policies(self) -> list[Policy]:
+        return [named.policy for named in self.identity]
 
 
 def authorize(
     request: AccessRequest,
     *,
     resource_policy: PolicyInput | None,
-    identity_policies: Iterable[PolicyInput] = (),
+    identity_policies: Iterable[IdentityPolicyInput] = (),
     authorization: str = "AWS_IAM",
     authorizer_result: PolicyInput | str | None = None,
 ) -> Decision:
     """Decide an execute-api call as API Gateway would, with a trace and fixes.
 
+    The action is ``request.action`` (``execute-api:Invoke`` or ``execute-api:ManageConnections``)
+    on ``request.resource_arn``. For ``request.api_type == "HTTP"`` a resource policy given is
+    reported as not applicable and identity policies alone decide.
+
     Args:
         request: the call.
         resource_policy: the API's resource policy (dict, JSON text, Policy) or None.
-        identity_policies: the caller's identity policies (used with AWS_IAM).
+        identity_policies: the caller's identity policies (used with AWS_IAM): each a policy, an
+            ``IdentityPolicy`` or a ``(label, policy)`` pair; the label names it in traces and
+            fixes (``"group ReadOnly-Group policy 1"``), plain ones are ``identity policy {n}``.
         authorization: the method's authorization type: NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS.
         authorizer_result: CUSTOM/COGNITO: "ALLOW", "DENY", "NONE", or (CUSTOM) the Lambda authorizer's
             policy document. Cognito defaults to "ALLOW" (authenticated).
@@ -112,12 +143,15 @@ def authorize(
         )
     if not isinstance(request, AccessRequest):
         raise PolicyError("must be an AccessRequest", "request")
+    resource = parse_policy(resource_policy, name="resource policy") if resource_policy is not None else None
+    http_api = request.api_type == "HTTP"
     inputs = _Inputs(
         request,
-        parse_policy(resource_policy, name="resource policy") if resource_policy is not None else None,
-        [parse_policy(doc, name=f"identity policy {n}") for n, doc in enumerate(identity_policies, 1)],
+        None if http_api else resource,
+        named_policies(identity_policies),
         authorization,
         _authorizer(authorization, authorizer_result),
+        ignored_resource_policy=resource if http_api else None,
     )
     primary = _decide(inputs, Readings())
     alternatives = []
@@ -162,7 +196,7 @@ def _decide(inputs: _Inputs, readings: Readings) -> _Run:
     caller = request.caller if iam else caller_of(None, None)
     context = request_context(request, anonymous=not iam)
     eval_request = EvalRequest(
-        INVOKE, request.resource_arn, caller, context, request.api_arn, request.api_owner_account
+        request.action, request.resource_arn, caller, context, request.api_arn, request.api_owner_account
     )
     consulted: set[str] = set()
     resource = _side(
@@ -175,7 +209,16 @@ def _decide(inputs: _Inputs, readings: Readings) -> _Run:
         consulted=consulted,
         detail=inputs.detail,
     )
-    steps = [_said(resource) if inputs.resource_policy else "No resource policy is attached."]
+    steps = _flavour_steps(inputs)
+    if inputs.ignored_resource_policy is not None:
+        steps.append(
+            f"{HTTP_API_NO_RESOURCE_POLICY}: the resource policy given is not applicable and is not "
+            "evaluated; identity policies alone decide."
+        )
+    elif request.api_type == "HTTP":
+        steps.append("HTTP APIs have no resource policy: identity policies alone decide.")
+    else:
+        steps.append(_said(resource) if inputs.resource_policy else "No resource policy is attached.")
     if inputs.resource_policy is None and request.endpoint_type == "PRIVATE":
         steps.append(
             "A private API refuses every call until a resource policy grants access "
@@ -188,8 +231,35 @@ def _decide(inputs: _Inputs, readings: Readings) -> _Run:
         run = _iam(inputs, caller, eval_request, resource, steps, readings=readings, consulted=consulted)
     else:
         run = _authorized(inputs, eval_request, resource, steps, readings=readings, consulted=consulted)
+    if request.api_type == "HTTP" and not run.cross_account_http:
+        # No resource policy can be added to an HTTP API: it is never the side a fix belongs on.
+        run.needs = [side for side in run.needs if side is not resource]
     run.consulted |= consulted
     return run
+
+
+def _flavour_steps(inputs: _Inputs) -> list[str]:
+    """What the API type, stage and action mean for this evaluation, when they are not REST's usual."""
+    request = inputs.request
+    steps = []
+    if request.route_key is not None:
+        steps.append(
+            f"WebSocket route {request.route_key}: its resource is {{api_id}}/{{stage}}/{{route_key}} "
+            "and it is invoked as execute-api:Invoke."
+        )
+    elif request.action == MANAGE_CONNECTIONS:
+        steps.append(
+            "The @connections API of a WebSocket API is authorized as execute-api:ManageConnections "
+            "on a REST-style resource ({stage}/{METHOD}/@connections/{connection_id})."
+        )
+    elif request.is_connections_call:
+        steps.append(
+            "This path is a WebSocket API's @connections API, which is authorized as "
+            "execute-api:ManageConnections; this evaluation uses execute-api:Invoke as asked."
+        )
+    if request.stage == "$default":
+        steps.append("Stage $default: an HTTP API's default stage, named $default in ARNs.")
+    return steps
 
 
 def _said(side: Side) -> str:
@@ -229,13 +299,13 @@ def _iam(
         )
         return _Run(IMPLICIT_DENY, steps, [resource])
     identity_request = EvalRequest(
-        INVOKE, request.resource_arn, caller, eval_request.context, None, request.api_owner_account
+        request.action, request.resource_arn, caller, eval_request.context, None, request.api_owner_account
     )
     identity = _side(
         "identity policies",
         f"identity policy of {caller.role_arn or caller.arn} in account {caller.account}",
         IDENTITY_POLICY,
-        inputs.identity_policies,
+        inputs.identity,
         identity_request,
         readings=readings,
         consulted=consulted,
@@ -247,7 +317,19 @@ def _iam(
         else "No identity policy was given, so the caller's identity side counts as silent."
     )
     same = caller.account == request.api_owner_account
-    if same:
+    if not same and request.api_type == "HTTP":
+        steps.append(
+            f"Cross account (caller {caller.account}, API owner {request.api_owner_account}) on an HTTP API: "
+            "with no resource policy to allow another account, the call is refused whatever the caller's "
+            f"identity policies allow; call as a role in account {request.api_owner_account} instead."
+        )
+        result = EXPLICIT_DENY if identity.outcome == "DENY" else IMPLICIT_DENY
+        return _Run(result, steps, [resource, identity], [resource], all_needed=True, cross_account_http=True)
+    if same and request.api_type == "HTTP":
+        steps.append(
+            f"Same account ({caller.account}): an Allow in the identity policies is needed, any Deny wins."
+        )
+    elif same:
         steps.append(
             f"Same account ({caller.account}): either side allowing is enough, any Deny wins (Table A)."
         )
@@ -326,7 +408,7 @@ def _decision(
                 refs += outcome.allows
     return Decision(
         run.result,
-        INVOKE,
+        request.action,
         request.resource_arn,
         request.principal_arn,
         refs,
@@ -345,16 +427,19 @@ def _details(inputs: _Inputs) -> Details:
     traces = [trace for side in run.sides for outcome in side.policies for trace in outcome.traces]
     missing = list(dict.fromkeys(key for side in run.sides for o in side.policies for key in o.missing_keys))
     caller = request.caller if inputs.authorization == "AWS_IAM" else caller_of(None, None)
-    fixes = fixes_for(
-        run.result,
-        run.sides,
-        needs=run.needs,
-        all_needed=run.all_needed,
-        action=INVOKE,
-        resource=request.resource_arn,
-        caller=caller,
-        context=request_context(request),
-    )
+    if run.cross_account_http and run.result == IMPLICIT_DENY:
+        fixes = [_role_in_owner_account(request, caller)]
+    else:
+        fixes = fixes_for(
+            run.result,
+            run.sides,
+            needs=run.needs,
+            all_needed=run.all_needed,
+            action=request.action,
+            resource=request.resource_arn,
+            caller=caller,
+            context=request_context(request),
+        )
     return Details(
         traces,
         missing,
@@ -365,10 +450,31 @@ def _details(inputs: _Inputs) -> Details:
     )
 
 
+def _role_in_owner_account(request: AccessRequest, caller: Caller) -> Fix:
+    """The one way a caller from another account reaches an HTTP API: a role in the owner's account."""
+    owner = request.api_owner_account
+    return Fix(
+        f"account {owner} (the API owner)",
+        f"{HTTP_API_NO_RESOURCE_POLICY}, so no policy can allow a caller from account {caller.account}: "
+        f"create a role in account {owner} that {caller.role_arn or caller.arn} may assume, give it this "
+        f"identity policy, and call as that role",
+        {"Effect": "Allow", "Action": request.action, "Resource": request.resource_arn},
+    )
+
+
 def _lint_source(inputs: _Inputs) -> Callable[[], list[LintWarning]]:
     def run() -> list[LintWarning]:
         request = inputs.request
         warnings = []
+        if inputs.ignored_resource_policy is not None:
+            warnings.append(
+                LintWarning(
+                    "resource-policy-not-applicable",
+                    "",
+                    f"{HTTP_API_NO_RESOURCE_POLICY}: this one is never evaluated; grant access with "
+                    "identity policies",
+                )
+            )
         if inputs.resource_policy is not None:
             warnings += lint_policy(
                 inputs.resource_policy,
