@@ -6,6 +6,8 @@ whatever is displayed goes through here first.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Mapping
 
 __all__ = [
@@ -14,6 +16,7 @@ __all__ = [
     "redact_authorization",
     "redact_canonical_request",
     "redact_headers",
+    "redact_text",
     "redact_url",
 ]
 
@@ -94,3 +97,32 @@ def redact_url(url: str) -> str:
     if hash_sep:
         fragment = f"#{frag}"
     return f"{base}?{_redact_query(query)}{fragment}"
+
+
+# In free text (a 403 body quoting the canonical request, a log line): a secret header's line,
+# a presigned URL's secret query parameters, and a SigV4 Authorization's signature.
+# A line starts a text, follows a newline, a quote, or the two characters "\n" (a JSON string's escape).
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(secret header line, secret query parameter, signature), compiled at first use: compiling
+    them costs a cold start more than a millisecond, and only the CLI and diagnostics use them."""
+    header_line = re.compile(
+        r"(?im)((?:^|(?<=\\n)|(?<=[\"']))[ \t]*(?:> )?"
+        r"(?:x-amz-security-token|x-api-key|cookie|set-cookie|proxy-authorization)[ \t]*:[ \t]*)"
+        r"(?:(?!\\n)[^\r\n\"])+"
+    )
+    query = re.compile(r"(?i)(x-amz-security-token|x-amz-signature)=[^&\s'\"#<>\\]+")
+    signature = re.compile(r"(?i)(Signature=)[0-9a-f]{64}")
+    return header_line, query, signature
+
+
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Mask secrets in any text: secret header lines, secret query parameters, SigV4 signatures,
+    and every occurrence of the given ``secrets`` (values known to have been sent)."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    header_line, query, signature = _patterns()
+    text = header_line.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
+    text = query.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+    return signature.sub(lambda m: f"{m.group(1)}{REDACTED}", text)

@@ -48,6 +48,8 @@ _log = logging.getLogger(__name__)
 ALGORITHM = "AWS4-HMAC-SHA256"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+# Copied per signature: a copy skips OpenSSL's look-up of the digest by name that a new object pays.
+_SHA256 = hashlib.sha256()
 
 # Headers that proxies and HTTP stacks add, drop or rewrite: signing them would break the
 # signature in transit. botocore.auth.SIGNED_HEADERS_BLACKLIST, plus Authorization itself.
@@ -83,7 +85,8 @@ _UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.
 _UNRESERVED_AND_DELIMITERS = _UNRESERVED + b"=&"
 _PATH_SAFE = _UNRESERVED + b"/"
 _HEADER_SPACE = " \t\r\n"
-_SPACE_RUN = re.compile(r"[ \t\r\n]+")
+# A pattern string, not a compiled one: re compiles (and caches) it at the first value that needs it.
+_SPACE_RUN = r"[ \t\r\n]+"
 _CHUNK = 1 << 20
 
 
@@ -131,7 +134,7 @@ class _Template:
         self.signed_headers = signed_headers
         self.body_hash = body_hash
         self.extra = extra  # the headers to add besides the date and Authorization (never mutated)
-        self.redacted: tuple[str, str] | None = None  # head and tail as shown: see _shown()
+        self.redacted: tuple[str, str] | None = None  # head and tail as shown: see _redact_template()
 
 
 # Services call the same few URLs with the same headers: their canonical pieces are computed once.
@@ -258,7 +261,7 @@ def _trim(value: str | bytes) -> str:
     elif not isinstance(value, str):
         raise SigningError(f"header values must be str or bytes, not {type(value).__name__}")
     if "  " in value or "\t" in value or "\n" in value or "\r" in value:
-        return _SPACE_RUN.sub(" ", value).strip(" ")
+        return re.sub(_SPACE_RUN, " ", value).strip(" ")
     return value.strip(_HEADER_SPACE)
 
 
@@ -457,14 +460,9 @@ def _hmac_pads(key: bytes) -> tuple[Any, Any]:
     return inner, outer
 
 
-class _Signed(NamedTuple):
-    headers: dict[str, str]
-    text: str
-    template: _Template
-    amz_date: str
-    credentials: Credentials
-    scope: str
-    string_to_sign: str
+# What _sign returns: (headers to add, canonical request, template, amz_date, credentials, scope,
+# string to sign). A plain tuple: a NamedTuple class would cost the cold start its creation.
+_Signed = tuple[dict[str, str], str, _Template, str, Credentials, str, str]
 
 
 def _sign(
@@ -490,7 +488,9 @@ def _sign(
     )  # fmt: skip
     date = amz_date[:8]
     scope = f"{date}/{region}/{service}/aws4_request"
-    to_sign = f"{ALGORITHM}\n{amz_date}\n{scope}\n{hashlib.sha256(text.encode()).hexdigest()}"
+    digest = _SHA256.copy()
+    digest.update(text.encode())
+    to_sign = f"{ALGORITHM}\n{amz_date}\n{scope}\n{digest.hexdigest()}"
     inner, outer = _hmac_pads(signing_key(creds.secret_key, date, region, service))
     inner = inner.copy()
     inner.update(to_sign.encode())
@@ -507,7 +507,7 @@ def _sign(
     if _log.isEnabledFor(logging.DEBUG):
         _log.debug("canonical request:\n%s", redact_canonical_request(text))
         _log.debug("string to sign:\n%s", to_sign)
-    return _Signed(added, text, template, amz_date, creds, scope, to_sign)
+    return added, text, template, amz_date, creds, scope, to_sign
 
 
 def sign_request(
@@ -542,7 +542,7 @@ def sign_request(
         method, url, headers, body, credentials=credentials, region=region, service=service,
         timestamp=timestamp, double_encode_path=double_encode_path, normalize_path=normalize_path,
         unsigned_payload=unsigned_payload,
-    ).headers  # fmt: skip
+    )[0]  # fmt: skip
 
 
 def sign(
@@ -561,24 +561,22 @@ def sign(
 ) -> Signature:
     """Like ``sign_request``, returning a ``Signature`` with the canonical request (token
     masked), the string to sign and the scope, for diagnostics."""
-    signed = _sign(
+    added, full_text, template, amz_date, creds, scope, to_sign = _sign(
         method, url, headers, body, credentials=credentials, region=region, service=service,
         timestamp=timestamp, double_encode_path=double_encode_path, normalize_path=normalize_path,
         unsigned_payload=unsigned_payload,
     )  # fmt: skip
-    template = signed.template
-    head, tail = template.redacted or _redact_template(template, signed.credentials.token)
-    text = f"{head}{signed.amz_date}{tail}{signed.text.rpartition(chr(10))[2]}"
+    head, tail = template.redacted or _redact_template(template, creds.token)
     return Signature(
-        headers=signed.headers,
-        canonical_request=text,
-        string_to_sign=signed.string_to_sign,
-        scope=signed.scope,
-        signed_headers=signed.template.signed_headers,
-        timestamp=signed.amz_date,
+        headers=added,
+        canonical_request=f"{head}{amz_date}{tail}{full_text.rpartition(chr(10))[2]}",
+        string_to_sign=to_sign,
+        scope=scope,
+        signed_headers=template.signed_headers,
+        timestamp=amz_date,
         region=region,
         service=service,
-        access_key=signed.credentials.access_key,
+        access_key=creds.access_key,
     )
 
 

@@ -5,6 +5,10 @@ import: ``import apiclient``, take credentials from the environment (``credentia
 whose environment branch imports no boto3), and sign one request with ``SigV4Auth``; it then asserts
 that boto3, botocore and click were never imported. The baseline process only imports requests.
 Runs alternate between the two so that machine noise hits both alike.
+
+apiclient is measured as a regular (non-editable) install: the package is copied to a temporary
+directory and byte-compiled, as ``pip install`` does, and both processes run with that directory on
+``PYTHONPATH`` (an editable install adds its own import hook, which a deployed function does not have).
 Goal (docs/performance.md): median apiclient / median requests <= 1.10.
 
 Run: python3 benchmarks/bench_coldstart.py [--runs N] [--explain] [--json]
@@ -13,17 +17,22 @@ Run: python3 benchmarks/bench_coldstart.py [--runs N] [--explain] [--json]
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from _util import median, print_table
 
 APICLIENT_RUN = """
 import apiclient
+assert "site-packages" not in apiclient.__file__ and "/work/" not in apiclient.__file__, apiclient.__file__
 from apiclient import credentials
 provider = credentials.default() if hasattr(credentials, "default") else credentials.from_environment()
 import requests
@@ -47,15 +56,32 @@ ENVIRONMENT = {
 }
 
 
-def _environment() -> dict[str, str]:
+def install_copy(target: Path) -> Path:
+    """A regular install of this checkout's package under ``target``: copied and byte-compiled."""
+    source = Path(__file__).resolve().parent.parent / "apiclient"
+    shutil.copytree(source, target / "apiclient", ignore=shutil.ignore_patterns("__pycache__"))
+    compileall.compile_dir(target / "apiclient", quiet=1)
+    return target
+
+
+def _environment(site: Path) -> dict[str, str]:
     # Only what a Lambda runtime would have: no profile or config file to chase.
     kept = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHON"))}
-    return {**kept, **ENVIRONMENT, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+    return {
+        **kept, **ENVIRONMENT, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "PYTHONPATH": str(site),
+    }  # fmt: skip
 
 
 def run_once(code: str, environment: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", f"import sys\n{code}"], env=environment, check=True)
+    # From the install's directory: ``-c`` puts the working directory first on sys.path.
+    subprocess.run(
+        [sys.executable, "-c", f"import sys\n{code}"],
+        env=environment,
+        check=True,
+        cwd=environment["PYTHONPATH"],
+    )
     return time.perf_counter() - start
 
 
@@ -63,7 +89,7 @@ def import_costs(code: str, environment: dict[str, str]) -> dict[str, float]:
     """Module -> own import time in ms, from ``python -X importtime``."""
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", f"import sys\n{code}"],
-        env=environment, capture_output=True, text=True, check=True,
+        env=environment, capture_output=True, text=True, check=True, cwd=environment["PYTHONPATH"],
     )  # fmt: skip
     costs = {}
     for line in result.stderr.splitlines():
@@ -95,7 +121,12 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="also list the extra imports and their cost")
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON object")
     args = parser.parse_args()
-    environment = _environment()
+    with tempfile.TemporaryDirectory(prefix="apiclient-coldstart-") as site:
+        return measure(args, _environment(install_copy(Path(site))))
+
+
+def measure(args: argparse.Namespace, environment: dict[str, str]) -> int:
+    """Run the two processes in turn and print (and with --json, dump) their medians and ratio."""
     if args.explain:
         explain(environment)
     contenders = {

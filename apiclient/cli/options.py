@@ -4,17 +4,30 @@ options of ``invoke`` and ``whoami`` (with environment-variable fallbacks, as th
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from apiclient.cli.app import OUTPUT_CHOICE, CliContext, enable_debug_logging
+from apiclient._documents import read_policy_file
+from apiclient.cli.app import OUTPUT_CHOICE, CliContext, complete_profiles, enable_debug_logging
 from apiclient.credentials.base import CredentialProvider
 from apiclient.credentials.settings import CredentialSettings, build_provider
+from apiclient.errors import PolicyError
 
-__all__ = ["common_options", "credential_options", "credential_settings", "prompt_for_mfa_code", "provider"]
+__all__ = [
+    "common_options",
+    "credential_options",
+    "credential_settings",
+    "prompt_for_mfa_code",
+    "provider",
+    "read_policy",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Typographic quotes, which JSON does not accept, as pasted from web pages and word processors.
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
 
 # The keyword arguments credential_options adds to a command.
 _CREDENTIAL_KEYS = (
@@ -61,7 +74,11 @@ def common_options(command: F) -> F:
 def credential_options(command: F) -> F:
     """Add the credentials options to a command (they arrive as keyword arguments)."""
     options = [
-        click.option("--profile", help="Named profile (overrides the root --profile and $AWS_PROFILE)."),
+        click.option(
+            "--profile",
+            shell_complete=complete_profiles,
+            help="Named profile (overrides the root --profile and $AWS_PROFILE).",
+        ),
         click.option("--role-arn", help="Assume this role first (STS AssumeRole)."),
         click.option("--external-id", help="External ID the role's trust policy requires."),
         click.option("--session-name", help="Role session name (default: apiclient-<user>-<time>)."),
@@ -74,7 +91,10 @@ def credential_options(command: F) -> F:
             envvar="AWS_ENDPOINT_URL_STS",
             help="STS endpoint (default: the regional one; $AWS_ENDPOINT_URL_STS).",
         ),
-        click.option("--region", help="AWS region (overrides the root --region and $AWS_REGION)."),
+        click.option(
+            "--region",
+            help="AWS region (overrides the root --region, the URL's, $AWS_REGION and $AWS_DEFAULT_REGION).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -87,6 +107,9 @@ def credential_settings(state: CliContext, values: dict[str, Any]) -> Credential
     given = {key: values.pop(key) for key in _CREDENTIAL_KEYS}
     given["profile"] = given["profile"] or state.profile
     given["region"] = given["region"] or state.region
+    state.external_id_given = given["external_id"] is not None
+    if given["profile"] is not None:
+        state.profile = given["profile"]
     return CredentialSettings(**given)
 
 
@@ -107,3 +130,26 @@ def provider(settings: CredentialSettings) -> CredentialProvider:
     """
     token_code = prompt_for_mfa_code(settings.mfa_serial) if settings.mfa_serial else None
     return build_provider(settings, token_code=token_code)
+
+
+def read_policy(path: str) -> str:
+    """A policy file for the policy engine; curly quotes pasted from a web page get a hint.
+
+    Raises:
+        PolicyError: the file cannot be read or is not a valid policy.
+    """
+    try:
+        return read_policy_file(path)
+    except PolicyError as error:
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            raise error from None
+        curly = sorted({c for c in text if c in _CURLY_QUOTES})
+        if not curly:
+            raise
+        raise PolicyError(
+            f"{error.problem}; the file has typographic quotes ({' '.join(curly)}), as text copied from "
+            'a web page or a word processor does: replace them with straight quotes (")',
+            error.path,
+        ) from None

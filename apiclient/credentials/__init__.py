@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 from apiclient.credentials.base import CredentialProvider, Credentials, Refreshable, snapshot
 
+# Eager, unlike the rest: the function shares its module's name, and importing the module
+# (``from apiclient.credentials.static import ...``) would otherwise leave the module in its place.
+from apiclient.credentials.static import static
+
 if TYPE_CHECKING:
     from apiclient.credentials.botocore_backed import from_botocore
     from apiclient.credentials.chain import default
     from apiclient.credentials.environment import from_environment
     from apiclient.credentials.metadata import from_container, from_instance_metadata
     from apiclient.credentials.profile import from_profile
-    from apiclient.credentials.static import static
     from apiclient.credentials.sts import assume_role
     from apiclient.credentials.web_identity import from_web_identity
 
@@ -31,7 +34,6 @@ _LAZY = {
     "from_instance_metadata": "metadata",
     "from_profile": "profile",
     "from_web_identity": "web_identity",
-    "static": "static",
 }
 
 

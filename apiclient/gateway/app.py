@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from io import BufferedIOBase
 
 from apiclient.gateway.accesslog import AccessLog, Entry
 from apiclient.gateway.config import GatewayConfig
@@ -14,6 +15,7 @@ from apiclient.gateway.invoke import invoke
 from apiclient.gateway.responses import Answer, mock_answer
 from apiclient.gateway.routing import target_of
 from apiclient.gateway.sts import StsService
+from apiclient.gateway.websocket import WebSocketService
 from apiclient.gateway.wire import WireRequest
 
 __all__ = ["GatewayApp"]
@@ -30,6 +32,16 @@ class GatewayApp:
         self.sts = StsService(config, self.store, credential_lifetime)
         self.credentials = CredentialEndpoints(config, self.sts)
         self.access_log = AccessLog()
+        self.websockets = WebSocketService(config, self.store, self.access_log)
+
+    def take_over(self, request: WireRequest, rfile: BufferedIOBase, wfile: BufferedIOBase) -> bool:
+        """Serve a WebSocket API's upgrade request on this connection until it closes; False (and
+        nothing read or written) for any other request."""
+        try:
+            return self.websockets.take_over(request, rfile, wfile)
+        except Exception:
+            logger.exception("internal error serving a WebSocket connection on %s", request.path)
+            return True
 
     def answer(self, request: WireRequest) -> Answer:
         started = time.perf_counter()
@@ -57,7 +69,10 @@ class GatewayApp:
                 request, self.credentials.container(request), _ms_since(started), service="container"
             )
         assert not isinstance(target, str)
-        result = invoke(request, target, self.store)
+        if target.api is not None and target.api.type == "WEBSOCKET":
+            result = self.websockets.http(request, target)
+        else:
+            result = invoke(request, target, self.store, self.config)
         match = result.match
         return Entry(
             request,

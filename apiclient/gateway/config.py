@@ -2,6 +2,13 @@
 
 Every problem raises ``ConfigError`` whose ``path`` names the field, e.g.
 ``apis[0].routes[2].authorization``.
+
+Three API types (``apis[].type``), as API Gateway has them: ``REST`` (the default), ``HTTP`` (may
+have the ``$default`` stage, served at the host's root; no resource policy, API keys or private
+endpoint: "Choose between REST APIs and HTTP APIs") and ``WEBSOCKET`` (routes by ``route_key``:
+``$connect``, ``$disconnect``, ``$default`` or a custom key; IAM authorization on ``$connect`` only,
+"Control access to WebSocket APIs with IAM authorization"). ``groups`` are IAM groups whose policies
+apply to the users listed in them (``users[].groups``).
 """
 
 from __future__ import annotations
@@ -14,14 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from apiclient._documents import Fields, read_document
+from apiclient.endpoint import API_TYPES, DEFAULT_STAGE
 from apiclient.errors import ConfigError, PolicyError
-from apiclient.policy import parse_policy
+from apiclient.policy import IdentityPolicy, parse_policy
 
 __all__ = [
     "AccessKey",
     "Account",
     "Api",
     "GatewayConfig",
+    "Group",
     "MockAnswer",
     "Role",
     "Route",
@@ -38,6 +47,10 @@ _NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
 _STAGE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 _AUTHORIZATIONS = ("AWS_IAM", "NONE")
+# WebSocket route keys: the three predefined ones, or a custom key matched against the message's
+# "action" (the default route selection expression ``$request.body.action``).
+_ROUTE_KEY = re.compile(r"^(\$connect|\$disconnect|\$default|[A-Za-z0-9_.:-]{1,128})$")
+CONNECT_ROUTE = "$connect"
 _ENDPOINT_TYPES = ("PRIVATE", "REGIONAL")
 # IAM's documented bounds for a role's MaxSessionDuration (1 to 12 hours).
 _MIN_SESSION, _MAX_SESSION = 3600, 43200
@@ -73,10 +86,29 @@ class User:
     access_keys: tuple[AccessKey, ...] = ()
     policies: tuple[Policy, ...] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    groups: tuple[str, ...] = ()
 
     @property
     def arn(self) -> str:
         return f"arn:aws:iam::{self.account}:user{self.path}{self.name}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """An IAM group: its policies apply to every user in it."""
+
+    name: str
+    account: str
+    policies: tuple[Policy, ...] = ()
+    path: str = "/"
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account}:group{self.path}{self.name}"
+
+    def identity_policies(self) -> tuple[IdentityPolicy, ...]:
+        """Its policies, labelled ``group {name} policy {n}`` for traces and fixes."""
+        return tuple(IdentityPolicy.of_group(self.name, doc, n) for n, doc in enumerate(self.policies, 1))
 
 
 @dataclass(frozen=True)
@@ -107,18 +139,23 @@ class MockAnswer:
 
 @dataclass(frozen=True)
 class Route:
-    """A method on a resource path template such as ``/products/{id}``."""
+    """A method on a resource path template such as ``/products/{id}``, or a WebSocket route.
+
+    A WebSocket route has a ``route_key`` (``$connect``, ``$default``, ``sendmessage``) and no
+    method or path of its own (``GET /``, the handshake's).
+    """
 
     method: str
     path: str
     authorization: str = "AWS_IAM"
     api_key_required: bool = False
     answer: MockAnswer | None = None
+    route_key: str | None = None
 
 
 @dataclass(frozen=True)
 class Api:
-    """A REST API with its stages, routes and resource policy."""
+    """A REST, HTTP or WebSocket API with its stages, routes and (REST) resource policy."""
 
     id: str
     region: str
@@ -129,10 +166,15 @@ class Api:
     resource_policy: Policy | None = None
     api_keys: tuple[str, ...] = field(default=(), repr=False)
     name: str | None = None
+    type: str = "REST"
 
     @property
     def host(self) -> str:
         return f"{self.id}.execute-api.{self.region}.amazonaws.com"
+
+    def route(self, route_key: str) -> Route | None:
+        """The WebSocket route with this key, or None."""
+        return next((r for r in self.routes if r.route_key == route_key), None)
 
 
 @dataclass(frozen=True)
@@ -156,9 +198,21 @@ class GatewayConfig:
     instance_role: str | None = None
     web_identity_tokens: tuple[WebIdentityToken, ...] = ()
     mfa_code: str | None = field(default=None, repr=False)
+    groups: tuple[Group, ...] = ()
 
     def account(self, account_id: str) -> Account | None:
         return next((a for a in self.accounts if a.id == account_id), None)
+
+    def group(self, name: str, account: str) -> Group | None:
+        return next((g for g in self.groups if g.name == name and g.account == account), None)
+
+    def group_policies(self, principal_arn: str) -> tuple[IdentityPolicy, ...]:
+        """The labelled policies of the groups of the user ``principal_arn`` (none for a role session)."""
+        user = next((u for u in self.users if u.arn == principal_arn), None)
+        if user is None:
+            return ()
+        groups = (self.group(name, user.account) for name in user.groups)
+        return tuple(policy for group in groups if group is not None for policy in group.identity_policies())
 
     def role(self, name: str) -> Role | None:
         return next((r for r in self.roles if r.name == name), None)
@@ -233,7 +287,7 @@ def _iam_path(fields: _Fields) -> str:
 def _parse(data: Mapping[str, Any]) -> GatewayConfig:
     top = _Fields(data, "")
     top.check_known(
-        ("accounts", "users", "roles", "apis", "instance_role", "web_identity_tokens", "mfa_code")
+        ("accounts", "groups", "users", "roles", "apis", "instance_role", "web_identity_tokens", "mfa_code")
     )
     accounts = tuple(_account(_Fields(item, path)) for item, path in top.items("accounts"))
     known_accounts = {a.id for a in accounts}
@@ -245,7 +299,10 @@ def _parse(data: Mapping[str, Any]) -> GatewayConfig:
             raise ConfigError(f"account {account} is not listed under accounts", fields.at(key))
         return account
 
+    groups = tuple(_group(_Fields(item, path), account_of) for item, path in top.items("groups"))
+    _unique([g.arn for g in groups], "groups", "name")
     users = tuple(_user(_Fields(item, path), account_of) for item, path in top.items("users"))
+    _check_memberships(users, groups, top)
     roles = tuple(_role(_Fields(item, path), account_of) for item, path in top.items("roles"))
     apis = tuple(_api(_Fields(item, path), account_of) for item, path in top.items("apis"))
     if not apis:
@@ -261,7 +318,27 @@ def _parse(data: Mapping[str, Any]) -> GatewayConfig:
     mfa_code = top.optional_text("mfa_code")
     if mfa_code is not None and not re.fullmatch(r"\d{6}", mfa_code):
         raise ConfigError("must be six digits", "mfa_code")
-    return GatewayConfig(accounts, apis, users, roles, instance_role, tokens, mfa_code)
+    return GatewayConfig(accounts, apis, users, roles, instance_role, tokens, mfa_code, groups)
+
+
+def _group(fields: _Fields, account_of: AccountLookup) -> Group:
+    fields.check_known(("name", "path", "account", "policies"))
+    return Group(
+        fields.text("name", pattern=_NAME), account_of(fields), fields.policies("policies"), _iam_path(fields)
+    )
+
+
+def _check_memberships(users: tuple[User, ...], groups: tuple[Group, ...], top: _Fields) -> None:
+    """Every group a user names exists in the user's account (IAM groups hold users of their account)."""
+    for index, user in enumerate(users):
+        for number, name in enumerate(user.groups):
+            if not any(g.name == name and g.account == user.account for g in groups):
+                known = ", ".join(sorted(g.name for g in groups if g.account == user.account)) or "none"
+                raise ConfigError(
+                    f"user {user.name!r} is in group {name!r}, which is not configured in account "
+                    f"{user.account} (groups there: {known})",
+                    f"{top.at('users')}[{index}].groups[{number}]",
+                )
 
 
 def _unique(values: list[str], path: str, what: str) -> None:
@@ -282,7 +359,7 @@ def _account(fields: _Fields) -> Account:
 
 
 def _user(fields: _Fields, account_of: AccountLookup) -> User:
-    fields.check_known(("name", "path", "account", "access_keys", "policies", "tags"))
+    fields.check_known(("name", "path", "account", "access_keys", "policies", "tags", "groups"))
     keys = []
     for item, path in fields.items("access_keys"):
         key = _Fields(item, path)
@@ -295,6 +372,7 @@ def _user(fields: _Fields, account_of: AccountLookup) -> User:
         tuple(keys),
         fields.policies("policies"),
         fields.tags("tags"),
+        fields.strings("groups"),
     )
 
 
@@ -318,6 +396,7 @@ def _api(fields: _Fields, account_of: AccountLookup) -> Api:
         (
             "id",
             "name",
+            "type",
             "region",
             "account",
             "endpoint_type",
@@ -327,16 +406,19 @@ def _api(fields: _Fields, account_of: AccountLookup) -> Api:
             "api_keys",
         )
     )
-    stages = fields.strings("stages")
-    if not stages:
-        raise ConfigError("at least one stage is required", fields.at("stages"))
-    for index, stage in enumerate(stages):
-        if not _STAGE.match(stage):
-            raise ConfigError(f"{stage!r} is not a valid stage name", f"{fields.at('stages')}[{index}]")
-    routes = tuple(_route(_Fields(item, path)) for item, path in fields.items("routes"))
+    api_type = fields.choice("type", API_TYPES, "REST")
+    stages = _stages(fields, api_type)
+    routes = tuple(_route(_Fields(item, path), api_type) for item, path in fields.items("routes"))
     if not routes:
         raise ConfigError("at least one route is required", fields.at("routes"))
-    _unique([f"{r.method} {r.path}" for r in routes], fields.at("routes"), "route")
+    keys = (
+        [r.route_key or "" for r in routes]
+        if api_type == "WEBSOCKET"
+        else [f"{r.method} {r.path}" for r in routes]
+    )
+    _unique(keys, fields.at("routes"), "route")
+    if api_type != "REST":
+        _refuse_rest_only(fields, api_type, routes)
     return Api(
         fields.text("id", pattern=_API_ID),
         fields.text("region", pattern=_REGION),
@@ -347,14 +429,41 @@ def _api(fields: _Fields, account_of: AccountLookup) -> Api:
         fields.optional_policy("resource_policy"),
         fields.strings("api_keys"),
         fields.optional_text("name"),
+        api_type,
     )
 
 
-def _route(fields: _Fields) -> Route:
-    fields.check_known(("method", "path", "authorization", "api_key_required", "response"))
-    path = fields.text("path")
-    if not path.startswith("/"):
-        raise ConfigError("must start with '/'", fields.at("path"))
+def _stages(fields: _Fields, api_type: str) -> tuple[str, ...]:
+    stages = fields.strings("stages")
+    if not stages:
+        raise ConfigError("at least one stage is required", fields.at("stages"))
+    for index, stage in enumerate(stages):
+        if stage == DEFAULT_STAGE and api_type == "HTTP":
+            continue  # an HTTP API's default stage, served at the root of the host
+        if not _STAGE.match(stage):
+            hint = " ($default is an HTTP API's stage: set type: HTTP)" if stage == DEFAULT_STAGE else ""
+            raise ConfigError(f"{stage!r} is not a valid stage name{hint}", f"{fields.at('stages')}[{index}]")
+    _unique(list(stages), fields.at("stages"), "stage")
+    return stages
+
+
+def _refuse_rest_only(fields: _Fields, api_type: str, routes: tuple[Route, ...]) -> None:
+    """What only REST APIs have ("Choose between REST APIs and HTTP APIs", API Gateway Developer Guide)."""
+    flavour = "HTTP APIs" if api_type == "HTTP" else "WebSocket APIs"
+    if fields.data.get("resource_policy") is not None:
+        raise ConfigError(
+            f"{flavour} do not support resource policies: only the callers' identity policies decide "
+            "(grant execute-api:Invoke on the route ARN to the users, groups or roles instead)",
+            fields.at("resource_policy"),
+        )
+    if fields.data.get("api_keys") or any(r.api_key_required for r in routes):
+        raise ConfigError(f"{flavour} do not support API keys", fields.at("api_keys"))
+    if str(fields.data.get("endpoint_type", "REGIONAL")).upper() == "PRIVATE":
+        raise ConfigError(f"{flavour} do not support private endpoints", fields.at("endpoint_type"))
+
+
+def _route(fields: _Fields, api_type: str = "REST") -> Route:
+    fields.check_known(("method", "path", "route_key", "authorization", "api_key_required", "response"))
     answer = None
     if fields.data.get("response") is not None:
         answer_fields = _Fields(fields.data["response"], fields.at("response"))
@@ -365,6 +474,15 @@ def _route(fields: _Fields) -> Route:
         answer = MockAnswer(
             answer_fields.integer("status", 200, 100, 599), answer_fields.tags("headers"), body
         )
+    if api_type == "WEBSOCKET":
+        return _websocket_route(fields, answer)
+    if fields.data.get("route_key") is not None:
+        raise ConfigError(
+            "route_key is for WebSocket APIs (type: WEBSOCKET); give method and path", fields.at("route_key")
+        )
+    path = fields.text("path")
+    if not path.startswith("/"):
+        raise ConfigError("must start with '/'", fields.at("path"))
     return Route(
         fields.choice("method", _METHODS, "GET"),
         path,
@@ -372,6 +490,23 @@ def _route(fields: _Fields) -> Route:
         fields.boolean("api_key_required", False),
         answer,
     )
+
+
+def _websocket_route(fields: _Fields, answer: MockAnswer | None) -> Route:
+    for key in ("method", "path"):
+        if fields.data.get(key) is not None:
+            raise ConfigError("a WebSocket route has a route_key, not a method or path", fields.at(key))
+    route_key = fields.text("route_key", pattern=_ROUTE_KEY)
+    # IAM authorization is checked when the client connects: only $connect carries it.
+    authorization = fields.choice(
+        "authorization", _AUTHORIZATIONS, "AWS_IAM" if route_key == CONNECT_ROUTE else "NONE"
+    )
+    if authorization != "NONE" and route_key != CONNECT_ROUTE:
+        raise ConfigError(
+            "WebSocket APIs authorize the $connect route only: the other routes run on an open connection",
+            fields.at("authorization"),
+        )
+    return Route("GET", "/", authorization, False, answer, route_key)
 
 
 def _web_token(fields: _Fields) -> WebIdentityToken:

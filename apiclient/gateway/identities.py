@@ -113,11 +113,11 @@ class IdentityStore:
         )
         now = dt.datetime.now(dt.timezone.utc)
         key = SigningKey(
-            # 20 characters like AWS's, and visibly fake wherever one is pasted (docs, logs, issues).
+            # Lengths like AWS's, and each part visibly fake wherever one is pasted (docs, logs, issues).
             access_key_id="ASIAEXAMPLE" + _random(string.ascii_uppercase + string.digits, 9),
-            secret_access_key=_random(string.ascii_letters + string.digits + "+/", 40),
+            secret_access_key=_random(string.ascii_letters + string.digits + "+/", 33) + "EXAMPLE",
             principal=principal,
-            token=secrets.token_urlsafe(96),
+            token="EXAMPLE" + secrets.token_urlsafe(96),
             expiry=(now + lifetime).replace(microsecond=0),
         )
         with self._lock:

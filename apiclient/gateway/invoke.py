@@ -1,4 +1,9 @@
-"""An execute-api call, in API Gateway's order: route, authentication, authorization, API key, answer."""
+"""An execute-api call, in API Gateway's order: route, authentication, authorization, API key, answer.
+
+REST and HTTP APIs are answered here (an HTTP API in its own answer shape); a WebSocket API's
+handshake and ``@connections`` API are in ``apiclient.gateway.websocket``. A request is authenticated
+by its ``Authorization`` header or, without one, by a presigned URL's query parameters.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,16 @@ import json
 from dataclasses import dataclass
 
 from apiclient.gateway import responses
-from apiclient.gateway.authz import ALLOW, EXPLICIT_DENY, authorize_invoke
-from apiclient.gateway.identities import IdentityStore, Principal
+from apiclient.gateway.authz import ALLOW, EXPLICIT_DENY, Call, authorize_call
+from apiclient.gateway.config import GatewayConfig
+from apiclient.gateway.identities import IdentityStore, Principal, SigningKey
+from apiclient.gateway.presigned import is_presigned, verify_presigned
 from apiclient.gateway.responses import Answer
 from apiclient.gateway.routing import ApiTarget, RouteMatch, match_route
 from apiclient.gateway.verify import Rejection, verify
 from apiclient.gateway.wire import WireRequest
 
-__all__ = ["Invocation", "invoke"]
+__all__ = ["Invocation", "authenticate", "invoke", "refusal", "request_keys"]
 
 _SERVICE = "execute-api"
 
@@ -27,11 +34,40 @@ class Invocation:
     match: RouteMatch | None = None
 
 
-def invoke(request: WireRequest, target: ApiTarget, store: IdentityStore) -> Invocation:
-    """Answer one execute-api request exactly as API Gateway would."""
+def authenticate(request: WireRequest, store: IdentityStore, region: str) -> SigningKey:
+    """The key that signed the request: by its ``Authorization`` header, else by its presigned query.
+
+    Raises:
+        Rejection: unsigned, malformed, stale, scoped wrongly, or a wrong signature.
+    """
+    if is_presigned(request):
+        return verify_presigned(request, store, service=_SERVICE, region=region)
+    return verify(request, store, service=_SERVICE, region=region)
+
+
+def request_keys(request: WireRequest) -> dict[str, str]:
+    """Condition keys taken from the request's headers (aws:UserAgent, aws:Referer)."""
+    return {
+        key: value
+        for key, header in (("aws:UserAgent", "user-agent"), ("aws:Referer", "referer"))
+        if (value := request.header(header)) is not None
+    }
+
+
+def invoke(
+    request: WireRequest, target: ApiTarget, store: IdentityStore, config: GatewayConfig | None = None
+) -> Invocation:
+    """Answer one REST or HTTP API request exactly as API Gateway would.
+
+    Args:
+        config: for the policies of the caller's IAM groups (none when not given).
+    """
     stamp = request.stamp
+    http_api = target.api is not None and target.api.type == "HTTP"
     match = match_route(target, request.method)
     if match is None:
+        if http_api:
+            return Invocation(responses.http_not_found(stamp))
         # A non-SigV4 Authorization header is parsed even on an unknown route (aws/chalice#828).
         if request.header("authorization") is not None and target.api is not None:
             try:
@@ -43,46 +79,51 @@ def invoke(request: WireRequest, target: ApiTarget, store: IdentityStore) -> Inv
     principal = None
     if match.route.authorization == "AWS_IAM":
         try:
-            principal = verify(request, store, service=_SERVICE, region=match.api.region).principal
+            principal = authenticate(request, store, match.api.region).principal
         except Rejection as rejection:
-            return Invocation(_refusal(request, rejection), match=match)
-    decision = authorize_invoke(
-        match,
-        request.method,
+            return Invocation(refusal(request, rejection, http_api=http_api), match=match)
+    call = Call(match.api, match.stage, request.method, match.path, match.route.authorization)
+    decision = authorize_call(
+        call,
         principal,
+        group_policies=config.group_policies(principal.arn) if config and principal else (),
         source_ip=request.source_ip,
         now=stamp.now,
         secure=request.secure,
-        request_keys={
-            key: value
-            for key, header in (("aws:UserAgent", "user-agent"), ("aws:Referer", "referer"))
-            if (value := request.header(header)) is not None
-        },
+        request_keys=request_keys(request),
     )
-    if decision != ALLOW:
+    if decision.result != ALLOW:
+        if http_api:
+            return Invocation(responses.http_forbidden(stamp), principal, match)
         answer = responses.access_denied(
             stamp,
             principal.arn if principal else None,
-            match.arn(request.method),
-            explicit=decision == EXPLICIT_DENY,
+            call.arn(),
+            explicit=decision.result == EXPLICIT_DENY,
         )
         return Invocation(answer, principal, match)
     if match.route.api_key_required and request.header("x-api-key") not in match.api.api_keys:
         return Invocation(responses.forbidden(stamp), principal, match)
-    return Invocation(_integration(request, match, principal), principal, match)
+    answer = _integration(request, match, principal)
+    return Invocation(responses.as_http_api(answer) if http_api else answer, principal, match)
 
 
-def _refusal(request: WireRequest, rejection: Rejection) -> Answer:
+def refusal(request: WireRequest, rejection: Rejection, *, http_api: bool = False) -> Answer:
+    """The answer to a request whose signature was refused (an HTTP API's shape when ``http_api``)."""
     stamp = request.stamp
     if rejection.kind == "missing":
+        if http_api:
+            return responses.http_forbidden(stamp)
         return responses.missing_authentication_token(stamp)
     if rejection.kind == "incomplete":
-        return responses.incomplete_signature(stamp, rejection.message)
-    if rejection.kind == "invalid_token":
-        return responses.invalid_token(stamp)
-    if rejection.kind == "expired_token":
-        return responses.expired_token(stamp)
-    return responses.invalid_signature(stamp, rejection.message)
+        answer = responses.incomplete_signature(stamp, rejection.message)
+    elif rejection.kind == "invalid_token":
+        answer = responses.invalid_token(stamp)
+    elif rejection.kind == "expired_token":
+        answer = responses.expired_token(stamp)
+    else:
+        answer = responses.invalid_signature(stamp, rejection.message)
+    return responses.as_http_api(answer) if http_api else answer
 
 
 def _integration(request: WireRequest, match: RouteMatch, principal: Principal | None) -> Answer:

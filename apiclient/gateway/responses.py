@@ -4,6 +4,13 @@ Texts, statuses and ``x-amzn-ErrorType`` values follow AWS's pages and public ca
 GRT is the API Gateway Developer Guide's "Gateway response types for API Gateway", KC403 the AWS Knowledge
 Center's "How do I troubleshoot HTTP 403 errors from API Gateway?". tests/data/apigateway_errors.json holds
 each exact body with its source; each function's docstring names the answer it reproduces.
+
+HTTP APIs answer in their own shape (``as_http_api``): an ``apigw-requestid`` header instead of
+``x-amzn-RequestId`` and ``x-amz-apigw-id``, no ``x-amzn-ErrorType``, ``{"message":"Forbidden"}``
+for every authorization refusal and ``{"message":"Not Found"}`` when no stage or route matches
+(API Gateway Developer Guide, "Working with routes for HTTP APIs" and "Troubleshooting issues with
+HTTP API JWT authorizers"; aws/aws-cdk#21182 for the IAM refusal). Their signature errors keep the
+REST texts, a wording not verified for HTTP APIs.
 """
 
 from __future__ import annotations
@@ -22,8 +29,12 @@ __all__ = [
     "Answer",
     "Stamp",
     "access_denied",
+    "as_http_api",
     "expired_token",
     "forbidden",
+    "gone",
+    "http_forbidden",
+    "http_not_found",
     "incomplete_signature",
     "invalid_signature",
     "invalid_token",
@@ -139,11 +150,18 @@ def mask_account(resource_arn: str) -> str:
     return ":".join(parts)
 
 
-def access_denied(stamp: Stamp, principal_arn: str | None, resource_arn: str, *, explicit: bool) -> Answer:
+def access_denied(
+    stamp: Stamp,
+    principal_arn: str | None,
+    resource_arn: str,
+    *,
+    explicit: bool,
+    action: str = "execute-api:Invoke",
+) -> Answer:
     """An IAM or resource-policy refusal; note the capital ``"Message"`` key of the captures."""
     suffix = " with an explicit deny" if explicit else ""
     message = (
-        f"User: {principal_arn or 'anonymous'} is not authorized to perform: execute-api:Invoke "
+        f"User: {principal_arn or 'anonymous'} is not authorized to perform: {action} "
         f"on resource: {mask_account(resource_arn)}{suffix}"
     )
     return _error(stamp, 403, "AccessDeniedException", "Message", message)
@@ -152,6 +170,37 @@ def access_denied(stamp: Stamp, principal_arn: str | None, resource_arn: str, *,
 def forbidden(stamp: Stamp) -> Answer:
     """API key missing or invalid (ambiguous with WAF and private-endpoint refusals)."""
     return _error(stamp, 403, "ForbiddenException", "message", "Forbidden")
+
+
+def gone(stamp: Stamp) -> Answer:
+    """The ``@connections`` API on a connection that is not (or no longer) open: 410 GoneException.
+
+    SDKs report it without a message ("GoneException: null" from aws/aws-sdk-java#2200, the bare status
+    "410" from aws/aws-sdk-js-v3#2763): the body carries none.
+    """
+    return _answer(
+        stamp, 410, b"", "application/json", extra=(("x-amzn-ErrorType", "GoneException"),), error="Gone"
+    )
+
+
+_HTTP_API_DROPPED = frozenset({"x-amzn-requestid", "x-amz-apigw-id", "x-amzn-errortype"})
+
+
+def as_http_api(answer: Answer) -> Answer:
+    """The same answer as an HTTP API sends it: ``apigw-requestid``, no REST-only headers."""
+    headers = tuple((k, v) for k, v in answer.headers if k.lower() not in _HTTP_API_DROPPED)
+    # apigw-requestid values have the shape of x-amz-apigw-id (16 base64 characters ending in "=").
+    return Answer(answer.status, (*headers, ("apigw-requestid", _apigw_id())), answer.body, answer.error)
+
+
+def http_forbidden(stamp: Stamp) -> Answer:
+    """An HTTP API's refusal of an ``AWS_IAM`` route: unsigned, or no Allow for the route ARN."""
+    return as_http_api(_error(stamp, 403, "ForbiddenException", "message", "Forbidden"))
+
+
+def http_not_found(stamp: Stamp) -> Answer:
+    """An HTTP API's answer when no stage or route matches."""
+    return as_http_api(_error(stamp, 404, "NotFoundException", "message", "Not Found"))
 
 
 def mock_answer(

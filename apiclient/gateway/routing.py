@@ -4,6 +4,9 @@ execute-api requests are recognised by the Host ``{api_id}.execute-api.{region}.
 (clients sign for the real host and connect to loopback, as ``curl --connect-to`` does), by the
 ``x-apigw-api-id`` header (private APIs), by the path style ``/restapis/{api_id}/{stage}/_user_request_/...``,
 or else go to the only configured API. STS, IMDS and container credentials share the port, told apart by path.
+
+An HTTP API's ``$default`` stage has no path segment: a path whose first segment names none of the
+API's other stages is on ``$default`` ("Working with stages for HTTP APIs").
 """
 
 from __future__ import annotations
@@ -12,10 +15,20 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from apiclient.endpoint import DEFAULT_STAGE
 from apiclient.gateway.config import Api, GatewayConfig, Route
 from apiclient.gateway.wire import WireRequest
 
-__all__ = ["CONTAINER_PATH", "IMDS_PREFIX", "STS_PATH", "ApiTarget", "RouteMatch", "match_route", "target_of"]
+__all__ = [
+    "CONTAINER_PATH",
+    "IMDS_PREFIX",
+    "STS_PATH",
+    "ApiTarget",
+    "RouteMatch",
+    "match_route",
+    "split_stage",
+    "target_of",
+]
 
 STS_PATH = "/sts"
 IMDS_PREFIX = "/latest/"
@@ -83,11 +96,12 @@ def match_route(target: ApiTarget, method: str) -> RouteMatch | None:
     """The route for ``method`` on ``target``, or None (then: Missing Authentication Token)."""
     # ANY stands for the seven methods API Gateway knows; another method (PROPFIND, FOO) matches no
     # route and is answered as a missing one (Missing Authentication Token).
-    if target.api is None or method not in _METHODS:
+    if target.api is None or method not in _METHODS or target.api.type == "WEBSOCKET":
         return None
-    stage, _, rest = target.stage_path.partition("/")[2].partition("/")
-    if stage not in target.api.stages:
+    staged = split_stage(target.api, target.stage_path)
+    if staged is None:
         return None
+    stage, rest = staged
     segments = [unquote(s) for s in rest.split("/")] if rest else []
     if segments and segments[-1] == "":
         segments.pop()  # "/products/" is "/products"
@@ -107,6 +121,17 @@ def match_route(target: ApiTarget, method: str) -> RouteMatch | None:
         return None
     path = "/" + "/".join(segments)
     return RouteMatch(target.api, stage, best[1], path, best[2])
+
+
+def split_stage(api: Api, stage_path: str) -> tuple[str, str] | None:
+    """``(stage, rest)`` of a path that starts with one of ``api``'s stages (``rest`` without its
+    leading ``/``), or ``$default`` and the whole path; None when no stage matches."""
+    stage, _, rest = stage_path.partition("/")[2].partition("/")
+    if stage in api.stages and not (stage == DEFAULT_STAGE and api.type != "HTTP"):
+        return stage, rest
+    if DEFAULT_STAGE in api.stages:
+        return DEFAULT_STAGE, stage_path.lstrip("/")
+    return None
 
 
 def _match_template(template: str, segments: list[str]) -> dict[str, str] | None:

@@ -70,6 +70,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.command, self.request_version, self.header_list = None, "HTTP/1.1", []  # type: ignore[assignment]
         try:
             line = self.rfile.readline(_MAX_REQUEST_LINE + 1)
+            if line in (b"\r\n", b"\n"):
+                # RFC 9112 section 2.2: an empty line before a request line is ignored (a stray CRLF
+                # some clients send after a body).
+                line = self.rfile.readline(_MAX_REQUEST_LINE + 1)
             if not line:
                 self.close_connection = True
                 return
@@ -81,19 +85,20 @@ class _Handler(BaseHTTPRequestHandler):
         except TimeoutError:
             self.close_connection = True
             return
-        self._write(
-            self.server.app.answer(
-                WireRequest(
-                    method=self.command,
-                    target=self.path,
-                    headers=tuple(self.header_list),
-                    body=body,
-                    source_ip=self._source_ip(),
-                    secure=self.server.tls,
-                    stamp=Stamp(),
-                )
-            )
+        request = WireRequest(
+            method=self.command,
+            target=self.path,
+            headers=tuple(self.header_list),
+            body=body,
+            source_ip=self._source_ip(),
+            secure=self.server.tls,
+            stamp=Stamp(),
         )
+        # A WebSocket API's upgrade: the connection is the WebSocket session's until it closes.
+        if self.server.app.take_over(request, self.rfile, self.wfile):
+            self.close_connection = True
+            return
+        self._write(self.server.app.answer(request))
 
     def _read_head(self, line: bytes) -> None:
         if len(line) > _MAX_REQUEST_LINE:
@@ -297,6 +302,9 @@ class HttpServer:
             self.cert_path, key_path = write_self_signed(self._workdir, (api.host for api in app.config.apis))
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(self.cert_path, key_path)
+            # The key lives on in the context; off the disk, a SIGKILL (no stop(), no cleanup) leaves
+            # only the public certificate behind.
+            key_path.unlink()
         self._server = _Server((host, port), app, context, trust_forwarded_for)
         self.host, self.port = host, int(self._server.server_address[1])
         self._thread = threading.Thread(

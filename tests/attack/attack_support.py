@@ -11,7 +11,7 @@ READER = ("AKIAEXAMPLEATTACKRD1", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYATTACKRD1EXAMPL
 HOSTILE_GLOBS = ["*Mozilla*MSIE*Trident*", "*a*a*a*b"]
 
 
-def attack_config() -> dict[str, Any]:
+def attack_config(globs: list[str] = HOSTILE_GLOBS) -> dict[str, Any]:
     return {
         "accounts": [{"id": OWNER}],
         "users": [
@@ -65,7 +65,7 @@ def attack_config() -> dict[str, Any]:
                             "Principal": "*",
                             "Action": "execute-api:Invoke",
                             "Resource": "*",
-                            "Condition": {"StringLike": {"aws:UserAgent": HOSTILE_GLOBS}},
+                            "Condition": {"StringLike": {"aws:UserAgent": globs}},
                         },
                     ],
                 },

@@ -73,7 +73,7 @@ def test_include_and_output_file(
     args = ("invoke", "GET", products, "-i", "-o", str(saved), "--region", REGION)
     result = run_cli(*args, credentials=gateway_identity("reader"))
     assert result.exit_code == ExitCode.OK
-    assert result.stdout.startswith("HTTP 200")
+    assert result.stdout.startswith("HTTP/1.1 200")  # with the protocol version, as curl -i shows it
     assert "x-amzn-RequestId:" in result.stdout
     assert json.loads(saved.read_bytes())["request"]["path"] == "/products"
 

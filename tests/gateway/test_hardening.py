@@ -224,33 +224,43 @@ def test_identical_repeated_content_lengths_are_one(gw: Gateway) -> None:
 # --- The listen backlog --------------------------------------------------------------------------
 
 
-def test_sixty_four_simultaneous_connects_are_all_accepted_at_once(gw: Gateway) -> None:
-    # A SYN the backlog cannot hold is retried after a second: with the old backlog of 5, most of a
-    # burst of 32 waited over a second. Non-blocking connects, all sent before any is accepted.
+def test_sixty_four_simultaneous_connects_are_all_served_promptly(gw: Gateway) -> None:
+    # A connection the backlog cannot hold waits for a SYN or SYN-ACK retry, a second later: with the old
+    # backlog of 5, most of a burst of 32 waited over a second. Each request leaves as soon as its
+    # connection is up; every one must be answered well inside that second.
+    request = b"GET /prod/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: 127.0.0.1\r\n\r\n"
     sockets = [socket.socket() for _ in range(64)]
+    served: dict[socket.socket, float] = {}
     try:
         started = time.perf_counter()
         for sock in sockets:
             sock.setblocking(False)
             sock.connect_ex(("127.0.0.1", gw.port))
-        pending = set(sockets)
-        while pending and time.perf_counter() - started < 5:
-            _, writable, _ = select.select([], list(pending), [], 0.05)
-            pending -= set(writable)
-        connected = time.perf_counter() - started
-        assert not pending
-        assert connected < 0.9, f"64 connects took {connected:.2f} s"
-        for sock in sockets:
-            sock.setblocking(True)
-            sock.settimeout(10)
-            sock.sendall(
-                b"GET /prod/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: 127.0.0.1\r\n\r\n"
-            )
-        replies = [sock.recv(4096) for sock in sockets]
-        assert all(reply.startswith(b"HTTP/1.1 200 ") for reply in replies)
+        unsent, waiting = set(sockets), set()
+        while (unsent or waiting) and time.perf_counter() - started < 10:
+            readable, writable, _ = select.select(list(waiting), list(unsent), [], 0.01)
+            for sock in writable:
+                sock.send(request)
+                unsent.discard(sock)
+                waiting.add(sock)
+            for sock in readable:
+                if sock.recv(65536).startswith(b"HTTP/1.1 200 "):
+                    served[sock] = time.perf_counter() - started
+                waiting.discard(sock)
     finally:
         for sock in sockets:
             sock.close()
+    assert len(served) == 64
+    slowest = max(served.values())
+    assert slowest < 0.9, f"the slowest of 64 waited {slowest:.2f} s"
+
+
+def test_the_listen_backlog_is_128(gw: Gateway) -> None:
+    ss = shutil.which("ss")
+    if ss is None:
+        pytest.skip("ss (iproute2) is not installed")
+    listing = subprocess.run([ss, "-Hltn", f"sport = :{gw.port}"], capture_output=True, text=True, check=True)
+    assert listing.stdout.split()[:3] == ["LISTEN", "0", "128"]
 
 
 # --- SigV4 as strict as AWS ------------------------------------------------------------------------
@@ -421,3 +431,31 @@ def test_a_slow_client_does_not_block_others(gw: Gateway) -> None:
         threading.Thread(target=other, daemon=True).start()
         assert done.wait(5)
     assert result[0] in (200, 403)
+
+
+def test_the_tls_private_key_does_not_stay_on_disk(config: GatewayConfig) -> None:
+    # Loaded into the SSL context and deleted: a SIGKILL-ed gateway leaves only the public certificate.
+    with running(config, tls=True) as secure:
+        assert secure.cert_path is not None
+        assert sorted(p.name for p in secure.cert_path.parent.iterdir()) == [secure.cert_path.name]
+        response = requests.get(secure.api_url() + "/status", verify=str(secure.cert_path), timeout=10)
+        assert response.status_code in (200, 403)
+
+
+def test_minted_session_secrets_are_marked_as_fake(gw: Gateway) -> None:
+    session = gw.credentials_for("partner-integration")
+    assert session.access_key.startswith("ASIAEXAMPLE") and len(session.access_key) == 20
+    assert session.secret_key.endswith("EXAMPLE") and len(session.secret_key) == 40
+    assert session.token is not None and session.token.startswith("EXAMPLE")
+
+
+def test_a_stray_empty_line_between_keep_alive_requests_is_ignored(gw: Gateway) -> None:
+    # RFC 9112 section 2.2; old clients send a CRLF after a POST body.
+    request = b"GET /prod/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: 127.0.0.1\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", gw.port), timeout=10) as connection:
+        connection.sendall(request + b"\r\n" + request)
+        received = b""
+        while received.count(b"HTTP/1.1 200 ") < 2:
+            chunk = connection.recv(65536)
+            assert chunk, received
+            received += chunk

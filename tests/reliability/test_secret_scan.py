@@ -1,8 +1,10 @@
 """No secret in what the CLI prints or logs, and a scanner that does find one when it is there.
 
 Every test in this folder is scanned at teardown (conftest.py's ``exposure``); this
-file adds the library's refusals and reprs, the CLI's output (``demo --output json``, ``invoke -v``
-granted, refused and through an assumed role), and proves the scan is not blind.
+file adds the library's refusals and reprs, the CLI's output (``demo`` in text and JSON, ``invoke`` with
+``-v``, ``--debug``, ``--output json``, ``--dry-run`` and ``--print-curl``, granted, refused, with a
+signature mismatch quoting the token and API key, a token in the URL's query, through an assumed role;
+``check``'s text and JUnit report), and proves the scan, the whole-run plugin's included, is not blind.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from reliability_support import EXTERNAL_ID, Exposure, run_cli
 
 from apiclient.cli import ExitCode
 from apiclient.credentials import assume_role, static
+from apiclient.credentials.base import Credentials
 from apiclient.errors import AccessDenied, CredentialsError
 from apiclient.gateway import Gateway, GatewayConfig, running
 from apiclient.session import Client
@@ -147,3 +151,140 @@ def test_the_whole_run_plugin_fails_a_run_whose_tests_log_a_secret(
     # Without DEBUG capture the planted line is never recorded: the run passes, as the docstring says.
     quiet = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     assert quiet.returncode == pytest.ExitCode.OK, quiet.stdout
+
+
+# --- every CLI output path, driven with a session token and an API key -----------------------------------
+
+API_KEY = "EXAMPLEapikey0123456789"  # the sample API's key: a secret like any other
+
+
+def _session_env(
+    isolated_env: dict[str, str | None], session: Credentials, *, secret: str | None = None
+) -> dict[str, str | None]:
+    return {
+        **isolated_env,
+        "AWS_ACCESS_KEY_ID": session.access_key,
+        "AWS_SECRET_ACCESS_KEY": secret or session.secret_key,
+        "AWS_SESSION_TOKEN": session.token,
+    }
+
+
+def test_invoke_json_masks_the_token_and_api_key_quoted_in_a_signature_mismatch(
+    gateway: Gateway, exposure: Exposure, isolated_env: dict[str, str | None]
+) -> None:
+    session = gateway.credentials_for("partner-integration")
+    assert session.token is not None
+    exposure.know(session)
+    exposure.secrets.add(API_KEY)
+    # A wrong secret with a valid token: API Gateway answers with the canonical request it expected,
+    # quoting every signed header, the session token and the API key included.
+    env = _session_env(isolated_env, session, secret="wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRONGSECRET")
+    url = gateway.api_url() + "/products"
+    args = ["invoke", "GET", url, "--api-key", API_KEY, "--region", REGION]
+    as_json = run_cli(exposure, env, *args, "--output", "json", "-v")
+    assert as_json.exit_code == ExitCode.ACCESS_DENIED, as_json.output
+    shown = json.loads(as_json.stdout)
+    assert shown["diagnosis"]["cause"] == "signature_mismatch"
+    assert "x-amz-security-token:<redacted>" in json.dumps(shown["body"])  # the quote is there, masked
+    assert session.token not in as_json.stdout and API_KEY not in as_json.stdout  # before: 4 of 4 runs leaked
+    as_text = run_cli(exposure, env, *args, "-i", "--debug")
+    assert as_text.exit_code == ExitCode.ACCESS_DENIED
+
+
+def test_invoke_verbose_masks_tokens_and_signatures_in_the_url_query(
+    gateway: Gateway, exposure: Exposure, isolated_env: dict[str, str | None]
+) -> None:
+    session = gateway.credentials_for("partner-integration")
+    exposure.know(session)
+    signature = "f" * 64
+    exposure.secrets.add(signature)
+    query = f"X-Amz-Security-Token={quote(session.token or '', safe='')}&X-Amz-Signature={signature}&page=2"
+    url = f"{gateway.api_url()}/products?{query}"
+    env = _session_env(isolated_env, session)
+    for extra in (["-v"], ["-v", "--debug", "--output", "json"], ["--dry-run"], ["--print-curl"]):
+        result = run_cli(exposure, env, "invoke", "GET", url, "--region", REGION, *extra)
+        assert result.exit_code in (ExitCode.OK, ExitCode.ACCESS_DENIED), result.output
+        assert "X-Amz-Security-Token=<redacted>" in result.stdout + result.stderr, extra
+
+
+def test_dry_run_and_print_curl_mask_unless_secrets_are_asked_for(
+    gateway: Gateway, exposure: Exposure, isolated_env: dict[str, str | None]
+) -> None:
+    session = gateway.credentials_for("partner-integration")
+    exposure.know(session)
+    exposure.secrets.add(API_KEY)
+    env = _session_env(isolated_env, session)
+    url = gateway.api_url() + "/products"
+    for option in ("--dry-run", "--print-curl"):
+        result = run_cli(
+            exposure, env, "invoke", "POST", url, "a=1", "--api-key", API_KEY, option, "--region", REGION
+        )
+        assert result.exit_code == ExitCode.OK, result.output
+        assert (
+            "X-Amz-Security-Token: <redacted>" in result.stdout and "x-api-key: <redacted>" in result.stdout
+        )
+
+
+def test_check_junit_and_text_carry_no_secret(
+    gateway: Gateway, exposure: Exposure, isolated_env: dict[str, str | None], tmp_path: Path
+) -> None:
+    integrator = gateway.credentials_for("integrator")
+    role = gateway.config.role("partner-integration")
+    assert role is not None
+    matrix = tmp_path / "matrix.json"
+    matrix.write_text(
+        json.dumps(
+            {
+                "url": gateway.api_url(),
+                "region": REGION,
+                "sts_endpoint_url": gateway.sts_url,
+                "identities": {
+                    "integrator": {"access_key": integrator.access_key, "secret_key": integrator.secret_key},
+                    "partner": {"role_arn": role.arn, "external_id": EXTERNAL_ID, "source": "integrator"},
+                },
+                # A surprise on purpose: its diagnosis goes into the text and the JUnit report.
+                "requests": [
+                    {
+                        "method": "POST",
+                        "path": "/products",
+                        "expect": {"partner": "allow", "integrator": "deny"},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    junit = tmp_path / "report.xml"
+    result = run_cli(exposure, isolated_env, "check", str(matrix), "--junit", str(junit), "--debug")
+    assert result.exit_code == ExitCode.EXPECTATION_FAILED, result.output
+    exposure.shown("check --junit file", junit.read_text(encoding="utf-8"))
+
+
+def test_demo_text_carries_no_secret(exposure: Exposure, isolated_env: dict[str, str | None]) -> None:
+    result = run_cli(exposure, isolated_env, "demo", "--debug")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "$ AWS_ACCESS_KEY_ID=" in result.stdout and "AWS_SECRET_ACCESS_KEY=..." in result.stdout
+
+
+def test_the_whole_run_plugin_scans_what_the_cli_printed(tmp_path: Path, config: GatewayConfig) -> None:
+    secret = config.users[0].access_keys[0].secret_access_key
+    (tmp_path / "test_cli_planted.py").write_text(
+        "import click\nfrom click.testing import CliRunner\n"
+        f"@click.command()\ndef leaky():\n    click.echo({secret!r})\n"
+        "def test_cli_leaks():\n    assert CliRunner().invoke(leaky, []).exit_code == 0\n"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(tmp_path),
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "whole_run_scan",
+    ]
+    run = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    # CliRunner's output never reaches pytest's capture: before, this run passed.
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.stdout
+    assert "test_cli_planted.py::test_cli_leaks [apiclient" in run.stdout

@@ -12,14 +12,22 @@ from pathlib import Path
 
 import click
 
-from apiclient.cli.app import CliContext, ExitCode, emit, pass_cli_context, table
+from apiclient._redact import redact_text
+from apiclient.cli.app import CliContext, ExitCode, colour_enabled, emit, pass_cli_context, table
 from apiclient.cli.options import common_options
 from apiclient.matrix import Report, Result, load_matrix, offline_judge, online_judge, run
 
 __all__ = ["check"]
 
 
-def _text(report: Report) -> str:
+def _coloured(line: str, passed: bool) -> str:
+    # The result is the table's last column: colour that word, after the padding is done.
+    word = "ok" if passed else "FAIL"
+    head = line[: len(line) - len(word)]
+    return head + (click.style(word, fg="green") if passed else click.style(word, fg="red", bold=True))
+
+
+def _text(report: Report, *, colour: bool = False) -> str:
     rows = [
         (
             case.identity.name,
@@ -30,7 +38,11 @@ def _text(report: Report) -> str:
         )
         for case, actual, passed in report.results
     ]
-    lines = [table(("identity", "request", "expected", "actual", "result"), rows)]
+    lines = table(("identity", "request", "expected", "actual", "result"), rows).splitlines()
+    if colour:
+        lines[2:] = [
+            _coloured(line, passed) for line, (_, _, passed) in zip(lines[2:], report.results, strict=True)
+        ]
     for case, actual, _ in report.failures:
         surprise = f"expected {case.expectation.describe()}, got {actual.describe()}"
         lines += ["", f"SURPRISE {case.label}: {surprise}"]
@@ -100,7 +112,7 @@ def check(
 
         report = run(matrix, offline=offline, workers=workers, judge=judge, on_done=advance)
     if junit_file is not None:
-        Path(junit_file).write_text(report.to_junit(), encoding="utf-8")
-    emit(state, report.to_dict(), _text(report))
+        Path(junit_file).write_text(redact_text(report.to_junit()), encoding="utf-8")
+    emit(state, report.to_dict(), _text(report, colour=colour_enabled(sys.stdout)))
     if not report.ok:
         raise click.exceptions.Exit(ExitCode.EXPECTATION_FAILED)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from apiclient.gateway import Gateway
     from apiclient.gateway.config import User
 
-__all__ = ["STEPS", "Step", "deciding_statements", "demo", "run_step"]
+__all__ = ["STEPS", "Step", "deciding_statements", "demo", "run_step", "step_command"]
 
 # A client clock 10 minutes fast: twice execute-api's 5-minute window (errors.md observation 7).
 _SKEW = _dt.timedelta(minutes=10)
@@ -56,7 +56,7 @@ STEPS = (
     Step("b", "a read-only user's POST", "reader", "POST", "/products"),
     Step(
         "c",
-        "a call from outside the allowed IP range (X-Forwarded-For)",
+        f"a call from the flagged range 198.51.100.0/24, which a Deny statement blocks ({_FLAGGED_ADDRESS})",
         "team-a-tester",
         "GET",
         "/products",
@@ -118,6 +118,22 @@ def _refusal(diagnosis: Explained, status: int | None) -> dict[str, Any]:
     return result
 
 
+def step_command(step: Step, base_url: str, connect_to: str, access_key: str) -> str:
+    """What the step runs, as a user would type it: the CLI, or for the skewed clock the Python."""
+    if step.clock_skew is not None:
+        minutes = int(step.clock_skew.total_seconds() // 60)
+        return (
+            f"Client({base_url!r}, connect_to={connect_to!r}, allow_http=True, "
+            f"clock=lambda: datetime.now(timezone.utc) + timedelta(minutes={minutes})).get({step.path!r})"
+        )
+    header = f" -H 'X-Forwarded-For: {step.forwarded_for}'" if step.forwarded_for else ""
+    # The access key ID names the caller; its secret stays in the environment, never on screen.
+    return (
+        f"AWS_ACCESS_KEY_ID={access_key} AWS_SECRET_ACCESS_KEY=... apiclient invoke {step.method} "
+        f"{base_url}{step.path} --connect-to {connect_to} --allow-http{header}"
+    )
+
+
 def run_step(gateway: Gateway, step: Step) -> dict[str, Any]:
     """Make the step's call and describe what happened: status, and for a refusal its diagnosis.
 
@@ -139,6 +155,7 @@ def run_step(gateway: Gateway, step: Step) -> dict[str, Any]:
         "principal": user.arn,
         "method": step.method,
         "path": step.path,
+        "command": step_command(step, base_url, connect_to, key.access_key_id),
     }
     if step.clock_skew is not None:
         # The skew is shown first without the Client's correction: requests and our auth alone.
@@ -180,7 +197,7 @@ def run_step(gateway: Gateway, step: Step) -> dict[str, Any]:
 
 
 def _step_text(call: dict[str, Any]) -> str:
-    lines = [f"({call['step']}) {call['title']}"]
+    lines = [f"({call['step']}) {call['title']}", f"    $ {call['command']}"]
     request = f"{call['identity']}: {call['method']} {call['path']}"
     if "first_attempt" in call:
         first = call["first_attempt"]
@@ -202,10 +219,11 @@ def _step_text(call: dict[str, Any]) -> str:
 def demo(state: CliContext, /) -> None:
     """Start the local gateway with the sample scenario and walk through five calls.
 
-    (a) a granted GET, (b) a read-only user's refused POST, (c) a call from outside the allowed
-    IP range, (d) a cross-account call whose identity policy is missing, (e) a client clock
-    10 minutes off, corrected on the fly. Each refusal is diagnosed and evaluated by the policy
-    engine against the sample's resource and identity policies.
+    (a) a granted GET, (b) a read-only user's refused POST, (c) a call from the flagged range,
+    refused by a Deny statement, (d) a cross-account call whose identity policy is missing, (e) a
+    client clock 10 minutes off, corrected on the fly. Each step prints the command (or code) it
+    runs; each refusal is diagnosed and evaluated by the policy engine against the sample's
+    resource and identity policies.
     """
     # The gateway pulls in botocore's verifier: only serve and demo pay for that import.
     from apiclient import gateway  # noqa: PLC0415

@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from apiclient._documents import read_policy_file
+from apiclient._call import environment_region
 from apiclient.cli.app import CliContext, ExitCode, emit, pass_cli_context
-from apiclient.cli.options import common_options
-from apiclient.endpoint import AUTHORIZATIONS, parse_arn, parse_url
+from apiclient.cli.options import common_options, read_policy
+from apiclient.endpoint import AUTHORIZATIONS, parse_arn, parse_url, region_of
 from apiclient.errors import EndpointError
 from apiclient.policy import AccessRequest, WhoCan, authorize, who_can
 
@@ -180,6 +180,9 @@ def _iso_time(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @click.option("--principal", help="Caller ARN (user, role or assumed-role session); omit for anonymous.")
 @click.option("--api-owner-account", help="Account owning the API (default: the ARN's, else the caller's).")
 @click.option("--source-ip", help="The caller's IP address (aws:SourceIp).")
+@click.option(
+    "--region", help="The API's region, for a URL that does not name one (overrides the root --region)."
+)
 @click.option("--context", "context_pairs", multiple=True, metavar="KEY=VALUE", help="Another condition key.")
 @click.option(
     "--authorization",
@@ -208,6 +211,7 @@ def explain(
     principal: str | None,
     api_owner_account: str | None,
     source_ip: str | None,
+    region: str | None,
     context_pairs: tuple[str, ...],
     authorization: str,
     endpoint_type: str,
@@ -226,11 +230,12 @@ def explain(
       apiclient explain arn:aws:execute-api:us-east-1:222222222222:a1b2c3/prod/GET/ \\
           --resource-policy api.json --who-can GET /products
     """
-    parsed = parse_target(target, region=state.region)
+    chosen = region or state.region or (None if region_of(target) else environment_region())
+    parsed = parse_target(target, region=chosen)
     owner = _owner(parsed, api_owner_account, principal)
     policies: dict[str, Any] = {
-        "resource_policy": read_policy_file(resource_policy) if resource_policy else None,
-        "identity_policies": [read_policy_file(path) for path in identity_policies],
+        "resource_policy": read_policy(resource_policy) if resource_policy else None,
+        "identity_policies": [read_policy(path) for path in identity_policies],
     }
     if who_can is not None:
         _who_can(state, parsed, *who_can, owner, **policies)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import click
 
+from apiclient._call import environment_region
 from apiclient.cli.app import CliContext, emit, pass_cli_context, table
 from apiclient.cli.options import common_options, credential_options, credential_settings, provider
 from apiclient.credentials.base import Credentials
@@ -55,6 +57,8 @@ def caller_identity(
 def whoami(state: CliContext, /, **credential_values: Any) -> None:
     """Show the principal, account, credential source, expiry and region (STS GetCallerIdentity)."""
     settings = credential_settings(state, credential_values)
+    # No URL to take a region from: the environment's, then the profile's (the AWS CLI's order).
+    settings = dataclasses.replace(settings, region=settings.region or environment_region())
     source = provider(settings)
     credentials = source.get()
     identity = caller_identity(credentials, region=settings.region, endpoint_url=settings.sts_endpoint_url)
