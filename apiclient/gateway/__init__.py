@@ -70,7 +70,8 @@ class Gateway:
         api = self._api(api_id)
         stage = stage or api.stages[0]
         if len(self.config.apis) == 1:
-            return f"{self.url}/{stage}"
+            # An HTTP API's $default stage is served at the root (no stage segment).
+            return self.url if stage == "$default" else f"{self.url}/{stage}"
         return f"{self.url}/restapis/{api.id}/{stage}/_user_request_"
 
     def host_for(self, api_id: str | None = None) -> str:
