@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from io import BufferedIOBase
 from urllib.parse import unquote
 
-from websockets.datastructures import Headers
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Request
 from websockets.server import ServerProtocol
@@ -241,7 +240,16 @@ class WebSocketService:
         started: float,
     ) -> None:
         protocol = ServerProtocol(max_size=_MAX_MESSAGE, logger=_PROTOCOL_LOG)
-        response = protocol.accept(Request(request.target, Headers(list(request.headers))))
+        # The head was read by the HTTP side: given to the protocol again as it arrived, so that its
+        # parser moves on to frames.
+        head = [f"GET {request.target} HTTP/1.1", *(f"{name}: {value}" for name, value in request.headers)]
+        protocol.receive_data(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+        parsed = next((event for event in protocol.events_received() if isinstance(event, Request)), None)
+        response = (
+            protocol.accept(parsed)
+            if parsed is not None
+            else protocol.reject(400, "Failed to open a WebSocket connection.\n")
+        )
         connection_id = _connection_id()
         if response.status_code == 101:
             response.headers["x-amzn-RequestId"] = request.stamp.request_id
