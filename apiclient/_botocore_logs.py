@@ -40,8 +40,11 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
         (re.compile(rf"""(["']({_SECRET_NAMES})["']\s*:\s*b?["'])[^"']*"""), r"\1<redacted>"),
         # form-encoded request bodies: WebIdentityToken=abc&...
         (re.compile(rf"\b({_SECRET_NAMES})=[^&'\"\s]+"), r"\1=<redacted>"),
-        # canonical request header lines: x-amz-security-token:abc
+        # canonical request header lines: x-amz-security-token:abc (anywhere), x-api-key:abc, cookie:a=b
         (re.compile(r"(x-amz-security-token:)\S+", re.IGNORECASE), r"\1<redacted>"),
+        (re.compile(r"^(x-api-key:|cookie:).+$", re.IGNORECASE | re.MULTILINE), r"\1<redacted>"),
+            r"\1<redacted>",
+        ),
     )
 
 

@@ -61,6 +61,11 @@ class Gateway:
         return self._app.credentials.container_token
 
     @property
+    def websocket_connections(self) -> list[str]:
+        """The IDs of the WebSocket connections open now (for the ``@connections`` API)."""
+        return self._app.websockets.connection_ids
+
+    @property
     def access_log(self) -> list[dict[str, str]]:
         """A copy of the access-log records so far, oldest first."""
         return self._app.access_log.records()

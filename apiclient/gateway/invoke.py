@@ -8,6 +8,7 @@ by its ``Authorization`` header or, without one, by a presigned URL's query para
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
 from apiclient.gateway import responses
@@ -23,6 +24,8 @@ from apiclient.gateway.wire import WireRequest
 __all__ = ["Invocation", "authenticate", "invoke", "refusal", "request_keys"]
 
 _SERVICE = "execute-api"
+
+logger = logging.getLogger("apiclient.gateway")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ def invoke(
         request_keys=request_keys(request),
     )
     if decision.result != ALLOW:
+        # Why, statement by statement (a group's policy is named "group NAME policy N"): the answer
+        # itself says no more than API Gateway's does.
+        logger.debug("refused %s %s: %s", request.method, request.path, decision.explain())
         if http_api:
             return Invocation(responses.http_forbidden(stamp), principal, match)
         answer = responses.access_denied(

@@ -285,7 +285,10 @@ class WebSocketService:
             try:
                 data = rfile.read1(_READ_SIZE)
             except TimeoutError:
-                continue  # idle: API Gateway keeps an idle connection 10 minutes, the server's stop ends it
+                # Idle past the server's read timeout (API Gateway's own is 10 minutes): closed as
+                # "going away", as API Gateway closes an idle connection.
+                connection.close(1001, "Going away")
+                return
             except OSError:
                 data = b""
             with connection.lock:

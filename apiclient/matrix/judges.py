@@ -98,7 +98,10 @@ def _offline_callers(matrix: Matrix, config: GatewayConfig | None) -> dict[str, 
             user = _sample_user(config, identity)
             principal = principal or user.arn
             policies += [dict(p) for p in user.policies]
+            policies += config.group_policies(user.arn)  # its IAM groups', labelled for the trace
         role = config.role_by_arn(identity.role_arn) if config is not None and identity.role_arn else None
+        if identity.instance_metadata and config is not None and config.instance_role is not None:
+            role = config.role(config.instance_role)
         if role is not None:
             # aws:PrincipalArn of a role session is the role's ARN ("AWS global condition context keys").
             principal = principal or role.arn
@@ -155,6 +158,7 @@ def offline_judge(matrix: Matrix) -> Judge:
             region=endpoint.region,
             current_time=now,
             partition=endpoint.partition,
+            api_type=api.type if api is not None else endpoint.api_type,
         )
         decision = authorize(
             request,
@@ -188,6 +192,11 @@ def _providers(matrix: Matrix, config: GatewayConfig | None) -> dict[str, Creden
         if identity.anonymous:
             made[identity.name] = None
             return None
+        if identity.instance_metadata:
+            from apiclient.credentials import from_instance_metadata  # noqa: PLC0415
+
+            made[identity.name] = from_instance_metadata()
+            return made[identity.name]
         settings = identity.credential_settings(
             sts_endpoint_url=matrix.sts_endpoint_url, region=matrix.region
         )

@@ -16,6 +16,7 @@ A matrix::
       partner: {role_arn: "arn:aws:iam::111111111111:role/tester", external_id: xyz, source: reader}
       ci:      {access_key: AKIDEXAMPLE, secret_key: ...}
       alice:   {sample: alice}        # a user of the gateway configuration
+      ec2:     {instance_metadata: true}  # the instance role, over IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT)
       nobody:  {anonymous: true}
       # offline, any identity may add: principal, identity_policies (files), source_ip
     requests:
@@ -48,7 +49,7 @@ from apiclient.matrix.model import Case, Expectation, IdentitySpec, Matrix, Requ
 __all__ = ["load_matrix"]
 
 _OUTCOMES = ("allow", "deny")
-_IDENTITY_KINDS = ("profile", "role_arn", "access_key", "sample", "anonymous")
+_IDENTITY_KINDS = ("profile", "role_arn", "access_key", "sample", "anonymous", "instance_metadata")
 _IDENTITY_FIELDS = (
     *_IDENTITY_KINDS,
     "external_id",
@@ -153,6 +154,7 @@ def _identity(name: str, fields: Fields, folder: Path) -> IdentitySpec:
         token=fields.optional_text("token"),
         sample=fields.optional_text("sample"),
         anonymous=fields.boolean("anonymous", False),
+        instance_metadata=fields.boolean("instance_metadata", False),
         principal=fields.optional_text("principal"),
         identity_policies=tuple(folder / p for p in policies),
         source_ip=fields.optional_text("source_ip"),

@@ -111,6 +111,8 @@ class IdentitySpec:
     sample: str | None = None
     anonymous: bool = False
     principal: str | None = None
+    # The instance role over IMDSv2 (offline: the gateway configuration's instance_role).
+    instance_metadata: bool = False
     identity_policies: tuple[Path, ...] = ()
     source_ip: str | None = None
 

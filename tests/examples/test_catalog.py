@@ -19,6 +19,7 @@ def test_every_example_is_there() -> None:
         "integrator_assume_role",
         "lambda_handler",
         "rehearse_policy",
+        "seed004_http_api",
     ]
 
 

@@ -13,9 +13,13 @@ from typing import Any
 from botocore.auth import SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
+from gateway_helpers import Key
 from websockets.sync.client import ClientConnection, connect
 
-from gateway_helpers import Key
+from apiclient._botocore_logs import guard_http_logs
+
+# urllib3 logs each request line at DEBUG: a presigned URL's query holds the signature and the token.
+guard_http_logs()
 
 OWNER = "111122223333"
 REGION = "us-east-1"
@@ -63,7 +67,9 @@ def flavours_config() -> dict[str, Any]:
             {
                 "name": "Admin-Group",
                 "account": OWNER,
-                "policies": [_allow("execute-api:Invoke", f"arn:aws:execute-api:{REGION}:{OWNER}:{HTTP_API}/*")],
+                "policies": [
+                    _allow("execute-api:Invoke", f"arn:aws:execute-api:{REGION}:{OWNER}:{HTTP_API}/*")
+                ],
             },
             {
                 "name": "Chat-Group",
@@ -93,7 +99,11 @@ def flavours_config() -> dict[str, Any]:
                 "stages": ["$default", "beta"],
                 "routes": [
                     {"method": "GET", "path": "/products"},
-                    {"method": "POST", "path": "/products", "response": {"status": 201, "body": {"id": "p-1"}}},
+                    {
+                        "method": "POST",
+                        "path": "/products",
+                        "response": {"status": 201, "body": {"id": "p-1"}},
+                    },
                     {"method": "GET", "path": "/products/{id}"},
                 ],
             },
@@ -119,11 +129,19 @@ def key_of(config: dict[str, Any], name: str) -> Key:
 
 
 def presign(
-    method: str, url: str, key: Key, *, expires: int = 300, at: dt.datetime | None = None, region: str = REGION
+    method: str,
+    url: str,
+    key: Key,
+    *,
+    expires: int = 300,
+    at: dt.datetime | None = None,
+    region: str = REGION,
 ) -> str:
     """``url`` presigned by botocore's ``SigV4QueryAuth`` (at ``at`` instead of now, when given)."""
     request = AWSRequest(method=method, url=url)
-    signer = SigV4QueryAuth(BotoCredentials(key.access_key, key.secret_key, key.token), "execute-api", region, expires)
+    signer = SigV4QueryAuth(
+        BotoCredentials(key.access_key, key.secret_key, key.token), "execute-api", region, expires
+    )
     if at is None:
         signer.add_auth(request)
         return str(request.url)
@@ -131,7 +149,9 @@ def presign(
     request.context["timestamp"] = at.strftime("%Y%m%dT%H%M%SZ")
     signer._modify_request_before_signing(request)
     canonical = signer.canonical_request(request)
-    signer._inject_signature_to_request(request, signer.signature(signer.string_to_sign(request, canonical), request))
+    signer._inject_signature_to_request(
+        request, signer.signature(signer.string_to_sign(request, canonical), request)
+    )
     return str(request.url)
 
 

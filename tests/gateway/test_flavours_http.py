@@ -6,17 +6,19 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
+from flavour_helpers import DEFAULT_ARN, HTTP_API, OWNER, REGION, flavours_config, key_of
+from gateway_helpers import Key, signed
 
 from apiclient.errors import ConfigError
 from apiclient.gateway import Gateway, load_config, running
 from apiclient.gateway.authz import Call, authorize_call
-from flavour_helpers import DEFAULT_ARN, HTTP_API, OWNER, REGION, flavours_config, key_of
-from gateway_helpers import Key, signed
+from apiclient.gateway.identities import IdentityStore
 
 CONFIG = flavours_config()
 
@@ -97,7 +99,9 @@ def test_a_named_stage_is_the_first_segment_and_its_own_arn(gw: Gateway, http: r
     assert response.json()["request"]["path"] == "/products"
 
 
-def test_a_bad_signature_keeps_its_text_without_the_rest_error_type(gw: Gateway, http: requests.Session) -> None:
+def test_a_bad_signature_keeps_its_text_without_the_rest_error_type(
+    gw: Gateway, http: requests.Session
+) -> None:
     wrong = Key(key_of(CONFIG, "john-readonly").access_key, "not-the-secret")
     response = call(http, gw, "GET", "/products", wrong)
     assert response.status_code == 403
@@ -117,8 +121,6 @@ def test_group_policies_are_named_in_the_gateway_decision() -> None:
     config = load_config(CONFIG)
     api = config.apis[0]
     john = next(u for u in config.users if u.name == "john-readonly")
-    from apiclient.gateway.identities import IdentityStore
-
     principal = IdentityStore(config).lookup(john.access_keys[0].access_key_id)
     assert principal is not None
     decision = authorize_call(
@@ -143,7 +145,10 @@ def _edited(edit: Any) -> dict[str, Any]:
 
 
 def test_a_resource_policy_on_an_http_api_is_refused_with_the_reason() -> None:
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+    }
     with pytest.raises(ConfigError, match="HTTP APIs do not support resource policies") as error:
         load_config(_edited(lambda c: c["apis"][0].update(resource_policy=policy)))
     assert error.value.path == "apis[0].resource_policy"
@@ -176,3 +181,14 @@ def test_the_config_reads_as_json_too(tmp_path: Any) -> None:
     config = load_config(path)
     assert [a.type for a in config.apis] == ["HTTP", "WEBSOCKET"]
     assert config.users[0].groups == ("ReadOnly-Group",)
+
+
+def test_the_gateway_logs_which_group_policy_decided(
+    gw: Gateway, http: requests.Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="apiclient.gateway"):
+        assert call(http, gw, "POST", "/products", key_of(CONFIG, "john-readonly"), b"{}").status_code == 403
+    refusals = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused POST /products")]
+    assert refusals, "the refusal was not explained in the gateway's log"
+    assert f"on {DEFAULT_ARN}/POST/products" in refusals[-1]
+    assert "group ReadOnly-Group policy 1 Statement[0] (Sid 'ReadProducts')" in refusals[-1]

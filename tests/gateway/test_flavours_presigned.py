@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-
-from apiclient.gateway import Gateway, running, sample_config
 from flavour_helpers import HTTP_API, OWNER, flavours_config, key_of, presign
 from gateway_helpers import API_ID, REGION, Key, user_key
+
+from apiclient.gateway import Gateway, running, sample_config
 
 CONFIG = flavours_config()
 
@@ -47,9 +47,17 @@ def test_a_presigned_url_keeps_its_own_query(gw: Gateway) -> None:
 
 
 def test_a_presigned_url_is_still_authorized(gw: Gateway) -> None:
-    response = get(gw, presign("POST", f"https://{gw.host_for()}/prod/products", user_key(gw.config, "reader"), region=REGION), "POST")
+    response = get(
+        gw,
+        presign(
+            "POST", f"https://{gw.host_for()}/prod/products", user_key(gw.config, "reader"), region=REGION
+        ),
+        "POST",
+    )
     assert response.status_code == 403
-    assert response.json()["Message"].startswith("User: arn:aws:iam::222222222222:user/staff/reader is not authorized")
+    assert response.json()["Message"].startswith(
+        "User: arn:aws:iam::222222222222:user/staff/reader is not authorized"
+    )
 
 
 def test_temporary_credentials_presign_with_their_token(gw: Gateway) -> None:
@@ -110,14 +118,21 @@ def test_expires_must_be_one_second_to_a_week(gw: Gateway, expires: int) -> None
 
 
 def test_a_missing_parameter_is_named(gw: Gateway) -> None:
-    url = "&".join(p for p in rest_url(gw, user_key(gw.config, "reader")).split("&") if not p.startswith("X-Amz-Date="))
+    url = "&".join(
+        p for p in rest_url(gw, user_key(gw.config, "reader")).split("&") if not p.startswith("X-Amz-Date=")
+    )
     response = get(gw, url)
     assert response.status_code == 403
     assert "must include 'X-Amz-Date'" in response.json()["message"]
 
 
 def test_a_url_scoped_to_another_region_is_refused(gw: Gateway) -> None:
-    response = get(gw, presign("GET", f"https://{gw.host_for()}/prod/products", user_key(gw.config, "reader"), region="eu-west-1"))
+    response = get(
+        gw,
+        presign(
+            "GET", f"https://{gw.host_for()}/prod/products", user_key(gw.config, "reader"), region="eu-west-1"
+        ),
+    )
     assert response.status_code == 403
     assert response.json()["message"] == "Credential should be scoped to a valid region, not 'eu-west-1'. "
 

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from websockets.exceptions import ConnectionClosed, InvalidStatus
-
-from apiclient.gateway import Gateway, running
 from flavour_helpers import OWNER, REGION, WS_API, flavours_config, key_of, presign, ws_connect
 from gateway_helpers import Key, signed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from apiclient.gateway import Gateway, running, server
 
 CONFIG = flavours_config()
 CONNECT_ARN = f"arn:aws:execute-api:{REGION}:********{OWNER[-4:]}:{WS_API}/prod/$connect"
@@ -51,7 +51,7 @@ def manage(gw: Gateway, method: str, connection_id: str, key: Key, body: bytes =
 def newest_connection(gw: Gateway, before: set[str]) -> str:
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        fresh = set(gw._app.websockets.connection_ids) - before
+        fresh = set(gw.websocket_connections) - before
         if fresh:
             return fresh.pop()
         time.sleep(0.01)
@@ -110,8 +110,10 @@ def test_connect_needs_invoke_on_the_connect_route_arn(gw: Gateway) -> None:
 
 def test_connections_api_posts_describes_and_closes(gw: Gateway) -> None:
     backend = key_of(CONFIG, "backend")
-    before = set(gw._app.websockets.connection_ids)
-    with ws_connect(gw.port, connect_url(gw, key_of(CONFIG, "chatter")), user_agent_header="chat-test/1") as ws:
+    before = set(gw.websocket_connections)
+    with ws_connect(
+        gw.port, connect_url(gw, key_of(CONFIG, "chatter")), user_agent_header="chat-test/1"
+    ) as ws:
         connection_id = newest_connection(gw, before)
         posted = manage(gw, "POST", connection_id, backend, b'{"news":"from the backend"}')
         assert posted.status_code == 200, posted.text
@@ -148,13 +150,29 @@ def test_connections_api_needs_manage_connections(gw: Gateway) -> None:
 
 def test_connections_api_must_be_signed(gw: Gateway) -> None:
     host = gw.host_for(WS_API)
-    response = requests.post(gw.url + "/prod/@connections/abc=", headers={"Host": host}, data=b"x", timeout=10)
+    response = requests.post(
+        gw.url + "/prod/@connections/abc=", headers={"Host": host}, data=b"x", timeout=10
+    )
     assert response.status_code == 403
     assert response.json() == {"message": "Missing Authentication Token"}
 
 
 def test_an_open_connection_ends_with_the_gateway() -> None:
-    with running(CONFIG) as gateway, ws_connect(gateway.port, connect_url(gateway, key_of(CONFIG, "chatter"))) as ws:
+    with (
+        running(CONFIG) as gateway,
+        ws_connect(gateway.port, connect_url(gateway, key_of(CONFIG, "chatter"))) as ws,
+    ):
         gateway.stop()
         with pytest.raises(ConnectionClosed):
             ws.recv(timeout=5)
+
+
+def test_an_idle_connection_is_closed_going_away(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server._Handler, "timeout", 0.5)  # the server's read timeout, shortened
+    with (
+        running(CONFIG) as gateway,
+        ws_connect(gateway.port, connect_url(gateway, key_of(CONFIG, "chatter"))) as ws,
+    ):
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1001
