@@ -43,8 +43,6 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
         # canonical request header lines: x-amz-security-token:abc (anywhere), x-api-key:abc, cookie:a=b
         (re.compile(r"(x-amz-security-token:)\S+", re.IGNORECASE), r"\1<redacted>"),
         (re.compile(r"^(x-api-key:|cookie:).+$", re.IGNORECASE | re.MULTILINE), r"\1<redacted>"),
-            r"\1<redacted>",
-        ),
     )
 
 
