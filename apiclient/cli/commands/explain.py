@@ -12,14 +12,17 @@ import click
 from apiclient._call import environment_region
 from apiclient.cli.app import CliContext, ExitCode, emit, pass_cli_context
 from apiclient.cli.options import common_options, read_policy
-from apiclient.endpoint import AUTHORIZATIONS, parse_arn, parse_url, region_of
+from apiclient.endpoint import API_TYPES, AUTHORIZATIONS, parse_arn, parse_url, region_of
 from apiclient.errors import EndpointError
-from apiclient.policy import AccessRequest, WhoCan, authorize, who_can
+from apiclient.policy import ACTIONS, AccessRequest, WhoCan, action_for, authorize, who_can
 
 __all__ = ["Target", "explain", "parse_context_keys", "parse_target", "principal_account"]
 
 _AUTHORIZATIONS = click.Choice(AUTHORIZATIONS, case_sensitive=False)
-_METHOD_ARN_FORM = "arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/PATH"
+_METHOD_ARN_FORM = (
+    "arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/PATH, "
+    "or API_ID/STAGE/ROUTE_KEY for a WebSocket route"
+)
 _ACCOUNT = re.compile(r"\d{12}")
 _PRINCIPAL_ACCOUNT = re.compile(r"arn:[^:]+:(?:iam|sts)::(?P<account>\d{12}):")
 
@@ -38,10 +41,13 @@ class Target:
     partition: str = "aws"
     account: str | None = None
     method: str | None = None
+    route_key: str | None = None
+    api_type: str | None = None
 
 
-def parse_target(text: str, *, region: str | None = None) -> Target:
-    """Parse an execute-api method ARN or an API URL.
+def parse_target(text: str, *, region: str | None = None, stage: str | None = None) -> Target:
+    """Parse an execute-api method ARN, a WebSocket route ARN or an API URL (``stage="$default"``
+    for an HTTP API URL without a stage segment).
 
     Raises:
         EndpointError: an ARN that is not an execute-api method ARN, or a URL that does not
@@ -60,6 +66,18 @@ def parse_target(text: str, *, region: str | None = None) -> Target:
             or not _ACCOUNT.fullmatch(arn.account)
         ):
             raise EndpointError(f"{text!r} is not an execute-api method ARN ({_METHOD_ARN_FORM})")
+        if arn.route_key is not None:  # {api_id}/{stage}/{route_key}: a WebSocket route
+            return Target(
+                api_id=arn.api_id,
+                region=arn.region,
+                stage=arn.stage,
+                path="/",
+                partition=arn.partition,
+                account=arn.account,
+                method="GET",
+                route_key=arn.route_key,
+                api_type="WEBSOCKET",
+            )
         return Target(
             api_id=arn.api_id,
             region=arn.region,
@@ -69,7 +87,7 @@ def parse_target(text: str, *, region: str | None = None) -> Target:
             account=arn.account,
             method=None if arn.method == "*" else arn.method.upper(),
         )
-    endpoint = parse_url(text, region=region)
+    endpoint = parse_url(text, region=region, stage=stage)
     if endpoint.api_id is None or endpoint.stage is None:
         raise EndpointError(
             f"cannot tell the API id and stage of {text!r}; give the method ARN instead ({_METHOD_ARN_FORM})"
@@ -80,6 +98,9 @@ def parse_target(text: str, *, region: str | None = None) -> Target:
         stage=endpoint.stage,
         path=endpoint.path or "/",
         partition=endpoint.partition,
+        route_key="$connect" if endpoint.api_type == "WEBSOCKET" else None,
+        method="GET" if endpoint.api_type == "WEBSOCKET" else None,
+        api_type=endpoint.api_type,
     )
 
 
@@ -197,6 +218,17 @@ def _iso_time(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @click.option(
     "--time", "current_time", callback=_iso_time, help="Evaluate at this ISO 8601 time (default: now)."
 )
+@click.option("--stage", metavar="STAGE", help="'$default' for an HTTP API URL that has no stage segment.")
+@click.option(
+    "--action",
+    type=click.Choice(ACTIONS, case_sensitive=False),
+    help="The IAM action (default: execute-api:ManageConnections for an @connections path, else Invoke).",
+)
+@click.option(
+    "--api-type",
+    type=click.Choice(API_TYPES, case_sensitive=False),
+    help="REST, HTTP (resource policies do not apply) or WEBSOCKET (default: what the URL or ARN says).",
+)
 @click.option("--who-can", nargs=2, metavar="METHOD PATH", help="List who may call METHOD PATH instead.")
 @common_options
 @pass_cli_context
@@ -216,6 +248,9 @@ def explain(
     authorization: str,
     endpoint_type: str,
     current_time: str | None,
+    stage: str | None,
+    action: str | None,
+    api_type: str | None,
     who_can: tuple[str, str] | None,
 ) -> None:
     """Explain, offline, whether a request to URL_OR_ARN is allowed, and the smallest fix.
@@ -229,9 +264,11 @@ def explain(
           --principal arn:aws:iam::222222222222:user/reader
       apiclient explain arn:aws:execute-api:us-east-1:222222222222:a1b2c3/prod/GET/ \\
           --resource-policy api.json --who-can GET /products
+      apiclient explain arn:aws:execute-api:us-east-1:222222222222:a1b2c3/prod/POST/@connections/abc= \\
+          --identity-policy backend.json --principal arn:aws:iam::222222222222:role/backend
     """
     chosen = region or state.region or (None if region_of(target) else environment_region())
-    parsed = parse_target(target, region=chosen)
+    parsed = parse_target(target, region=chosen, stage=stage)
     owner = _owner(parsed, api_owner_account, principal)
     policies: dict[str, Any] = {
         "resource_policy": read_policy(resource_policy) if resource_policy else None,
@@ -254,6 +291,9 @@ def explain(
         endpoint_type=endpoint_type,
         context_keys=parse_context_keys(context_pairs),
         partition=parsed.partition,
+        action=action or action_for(parsed.path),
+        route_key=parsed.route_key,
+        api_type=(api_type or parsed.api_type or ("HTTP" if parsed.stage == "$default" else None)),
     )
     decision = authorize(request, authorization=authorization.upper(), **policies)
     text = decision.explain()

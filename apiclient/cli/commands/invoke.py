@@ -472,6 +472,11 @@ def _verify(ca_bundle: str | None, insecure: bool) -> bool | str | None:
 @click.option("--connect-to", metavar="HOST:PORT", help="Connect there while signing for the URL's host.")
 @click.option("--allow-http", is_flag=True, help="Allow plain http to a host that is not loopback.")
 @click.option(
+    "--stage",
+    metavar="STAGE",
+    help="'$default' when the URL has no stage segment (an HTTP API's default stage).",
+)
+@click.option(
     "--policy",
     "policy_file",
     type=click.Path(dir_okay=False),
@@ -519,6 +524,7 @@ def invoke(
     api_key: str | None,
     connect_to: str | None,
     allow_http: bool,
+    stage: str | None,
     policy_file: str | None,
     identity_policy_files: tuple[str, ...],
     api_owner_account: str | None,
@@ -543,7 +549,7 @@ def invoke(
     given_method, url, items = split_arguments(arguments, request_method, any_method=any_method)
     settings = credential_settings(state, credential_values)
     # Reported before credentials; the region as the AWS CLI v2 orders it (the URL's before the environment).
-    endpoint = resolve_endpoint(url, region=settings.region, service=service, stage=None, credentials=None)
+    endpoint = resolve_endpoint(url, region=settings.region, service=service, stage=stage, credentials=None)
     if settings.region is None:
         settings = dataclasses.replace(settings, region=endpoint.region)  # STS in the API's region
     parsed = parse_items(items)
@@ -577,6 +583,7 @@ def invoke(
         credentials=provider(settings),
         region=endpoint.region,
         service=service,
+        stage=stage,
         api_key=api_key,
         connect_to=connect_to,
         allow_http=allow_http,
