@@ -29,6 +29,7 @@ from apiclient.errors import SigningError
 __all__ = [
     "ALGORITHM",
     "EMPTY_SHA256",
+    "MAX_EXPIRES",
     "UNSIGNED_HEADERS",
     "UNSIGNED_PAYLOAD",
     "Signature",
@@ -37,6 +38,7 @@ __all__ = [
     "canonical_request",
     "canonical_uri",
     "payload_hash",
+    "presign_url",
     "sign",
     "sign_request",
     "signing_key",
@@ -153,7 +155,7 @@ def _amz_date(timestamp: _dt.datetime | None) -> str:
     global _LAST_DATE  # noqa: PLW0603 - a one-entry cache
     if timestamp is None:
         second = time.time() // 1
-    elif timestamp.tzinfo is None:
+    elif timestamp.utcoffset() is None:  # naive, by Python's definition, even with a tzinfo
         raise SigningError("timestamp must be timezone-aware (e.g. datetime.now(timezone.utc))")
     else:
         second = timestamp.timestamp() // 1
@@ -614,3 +616,73 @@ def canonical_request(
         double_encode_path=double_encode_path, normalize_path=normalize_path,
         unsigned_payload=unsigned_payload,
     )[0]  # fmt: skip
+
+
+# --- presigned URLs (query-string SigV4) -------------------------------------------------------
+
+# AWS limits a presigned URL's lifetime to seven days ("Authenticating Requests: Using Query
+# Parameters", Amazon S3 API Reference; the same X-Amz-Expires bound applies to every service).
+MAX_EXPIRES = 604800
+_PRESIGN_SCHEMES = {"wss": "https", "ws": "http"}
+
+
+def presign_url(
+    method: str,
+    url: str,
+    *,
+    credentials: Credentials,
+    region: str,
+    service: str,
+    expires_in: int = 900,
+    timestamp: _dt.datetime | None = None,
+    double_encode_path: bool = True,
+    normalize_path: bool = True,
+) -> str:
+    """``url`` with query-string SigV4 added: for browsers, shared links and WebSocket ``$connect``.
+
+    The only signed header is ``host``; the payload hash is that of an empty body, as botocore's
+    ``SigV4QueryAuth`` computes it for services other than S3. The query keeps its own order and
+    gains ``X-Amz-Algorithm``, ``X-Amz-Credential``, ``X-Amz-Date``, ``X-Amz-Expires``,
+    ``X-Amz-SignedHeaders``, ``X-Amz-Security-Token`` (with a session token) and, last,
+    ``X-Amz-Signature``. A ``wss://`` URL is signed as its ``https://`` handshake is sent.
+
+    Raises:
+        SigningError: ``expires_in`` outside 1..604800 seconds, or a URL that cannot be signed.
+    """
+    if isinstance(expires_in, bool) or not isinstance(expires_in, int) or not 1 <= expires_in <= MAX_EXPIRES:
+        raise SigningError(
+            f"expires_in must be a whole number of seconds from 1 to {MAX_EXPIRES}, not {expires_in!r}"
+        )
+    if not region or not service:
+        raise SigningError("a region and a service are needed to sign (e.g. region='us-east-1')")
+    creds = _checked(credentials)
+    scheme, sep, rest = url.partition("://")
+    wire = f"{_PRESIGN_SCHEMES.get(scheme.lower(), scheme)}{sep}{rest}"
+    host, path, query = _split_url(wire)
+    fragment = url.partition("#")[2]
+    amz_date = _amz_date(timestamp)
+    date = amz_date[:8]
+    scope = f"{date}/{region}/{service}/aws4_request"
+    auth = [
+        ("X-Amz-Algorithm", ALGORITHM),
+        ("X-Amz-Credential", f"{creds.access_key}/{scope}"),
+        ("X-Amz-Date", amz_date),
+        ("X-Amz-Expires", str(expires_in)),
+        ("X-Amz-SignedHeaders", "host"),
+    ]
+    if creds.token is not None:
+        auth.append(("X-Amz-Security-Token", creds.token))
+    added = "&".join(f"{name}={quote(value, safe='')}" for name, value in auth)
+    full_query = f"{query}&{added}" if query else added
+    text = (
+        f"{method.upper()}\n"
+        f"{canonical_uri(path, double_encode=double_encode_path, normalize=normalize_path)}\n"
+        f"{canonical_query(full_query)}\nhost:{host}\n\nhost\n{EMPTY_SHA256}"
+    )
+    to_sign = string_to_sign(amz_date, scope, text)
+    signature = hmac.digest(signing_key(creds.secret_key, date, region, service), to_sign.encode(), "sha256")
+    if _log.isEnabledFor(logging.DEBUG):
+        _log.debug("canonical request (presigned):\n%s", redact_canonical_request(text))
+    base = url.partition("#")[0].partition("?")[0]
+    signed = f"{base}?{full_query}&X-Amz-Signature={signature.hex()}"
+    return f"{signed}#{fragment}" if fragment else signed
