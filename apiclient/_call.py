@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
 
 from apiclient import sigv4
+from apiclient._botocore_logs import guard_http_logs
 from apiclient._redact import redact_url
 from apiclient._version import __version__
 from apiclient.credentials.base import CredentialProvider, Credentials, Refreshable
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "USER_AGENT",
     "CallPlan",
+    "ClientBase",
     "Flow",
     "NeedCredentials",
     "Outcome",
@@ -624,3 +626,85 @@ def trace_headers() -> dict[str, str]:
     if trace and os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         return {"X-Amzn-Trace-Id": trace}
     return {}
+
+
+# -- what both clients are made of -------------------------------------------------------------
+
+
+class ClientBase:
+    """What ``Client`` and ``AsyncClient`` share: the endpoint, the credentials, the call plan, the
+    headers sent with every call; each subclass adds only its HTTP library (see ``Client`` for the
+    arguments)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        credentials: object,
+        region: str | None,
+        service: str | None,
+        stage: str | None,
+        retry: Retry | None,
+        api_key: str | None,
+        allow_http: bool,
+        max_redirects: int,
+        cross_origin_redirects: Literal["strip", "refuse"],
+        raise_for_access_denied: bool,
+        headers: Mapping[str, str] | None,
+        clock: Callable[[], _dt.datetime] | None,
+        diagnose_options: DiagnoseOptions | Mapping[str, Any] | None,
+        on_attempt: Callable[[Attempt], None] | None,
+        user_agent: str,
+    ) -> None:
+        if cross_origin_redirects not in ("strip", "refuse"):
+            raise ValueError(
+                f"cross_origin_redirects must be 'strip' or 'refuse', not {cross_origin_redirects!r}"
+            )
+        source = as_credentials(credentials) if credentials is not None else default_credentials()
+        self.endpoint: Endpoint = resolve_endpoint(
+            base_url, region=region, service=service, stage=stage, credentials=credentials
+        )
+        check_transport(base_url, allow_http, EndpointError)
+        self.base_url = base_url
+        self.credentials = source
+        self.diagnose_options = diagnose_options
+        self.on_attempt = on_attempt
+        self._clock = SkewClock(clock)
+        self._plan = CallPlan(
+            credentials=source,
+            region=self.endpoint.region,
+            service=self.endpoint.service,
+            endpoint=self.endpoint,
+            retry=(retry or Retry.from_environment()).check(),
+            clock=self._clock,
+            max_redirects=max_redirects,
+            cross_origin_redirects=cross_origin_redirects,
+            allow_http=allow_http,
+            raise_for_access_denied=raise_for_access_denied,
+        )
+        self._headers = {"User-Agent": f"{user_agent} {USER_AGENT}", **(headers or {})}
+        if api_key is not None:
+            self._headers["x-api-key"] = api_key
+        guard_http_logs()
+
+    @property
+    def retry(self) -> Retry:
+        """The retry settings in force."""
+        return self._plan.retry
+
+    @property
+    def clock_offset(self) -> float:
+        """Seconds added to the local clock when signing, learned from a skew refusal."""
+        return self._clock.offset
+
+    def __repr__(self) -> str:
+        scope = f"region={self.endpoint.region!r}, service={self.endpoint.service!r}"
+        return f"{type(self).__name__}({self.base_url!r}, {scope})"
+
+    def url_for(self, path_or_url: str) -> str:
+        """An absolute URL as is; a path joined to ``base_url`` (a leading ``/`` is relative too)."""
+        return join_url(self.base_url, path_or_url)
+
+    def headers_for(self, given: Mapping[str, str] | None) -> dict[str, str]:
+        """The headers of one call: the client's, the Lambda trace header, then the caller's."""
+        return {**self._headers, **trace_headers(), **(given or {})}

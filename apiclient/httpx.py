@@ -24,9 +24,8 @@ import httpx
 from apiclient import sigv4
 from apiclient._botocore_logs import guard_http_logs
 from apiclient._call import (
-    USER_AGENT,
     Attempt,
-    CallPlan,
+    ClientBase,
     Reply,
     Request,
     SendFailed,
@@ -34,21 +33,16 @@ from apiclient._call import (
     as_credentials,
     ca_bundle,
     call_flow,
-    check_transport,
-    default_credentials,
     diagnose_refusal,
     drive_async,
     host_header,
-    join_url,
     needs_body,
     parse_address,
-    resolve_endpoint,
     server_time,
-    trace_headers,
 )
 from apiclient.credentials.aio import AsyncCredentials
 from apiclient.credentials.base import CredentialProvider, Credentials, snapshot
-from apiclient.endpoint import Endpoint, origin, parse_url
+from apiclient.endpoint import origin, parse_url
 from apiclient.errors import AccessDenied, EndpointError
 from apiclient.retry import Retry
 
@@ -163,7 +157,7 @@ class SigV4Auth(httpx.Auth):
         return True
 
 
-class AsyncClient:
+class AsyncClient(ClientBase):
     """``Client``'s constructor and behaviour over ``httpx.AsyncClient``, for asyncio.
 
     ``async with AsyncClient(url) as api: response = await api.get("/products")`` returns an
@@ -196,36 +190,25 @@ class AsyncClient:
         verify: bool | str | None = None,
         cert: str | tuple[str, str] | None = None,
     ) -> None:
-        if cross_origin_redirects not in ("strip", "refuse"):
-            raise ValueError(
-                f"cross_origin_redirects must be 'strip' or 'refuse', not {cross_origin_redirects!r}"
-            )
-        source = as_credentials(credentials) if credentials is not None else default_credentials()
-        self.endpoint: Endpoint = resolve_endpoint(
-            base_url, region=region, service=service, stage=stage, credentials=credentials
-        )
-        check_transport(base_url, allow_http, EndpointError)
-        self.base_url = base_url
-        self.credentials = source
-        self.diagnose_options = diagnose_options
-        self.on_attempt = on_attempt
-        self._clock = SkewClock(clock)
-        self._plan = CallPlan(
-            credentials=source,
-            region=self.endpoint.region,
-            service=self.endpoint.service,
-            endpoint=self.endpoint,
-            retry=(retry or Retry.from_environment()).check(),
-            clock=self._clock,
+        super().__init__(
+            base_url,
+            credentials=credentials,
+            region=region,
+            service=service,
+            stage=stage,
+            retry=retry,
+            api_key=api_key,
+            allow_http=allow_http,
             max_redirects=max_redirects,
             cross_origin_redirects=cross_origin_redirects,
-            allow_http=allow_http,
             raise_for_access_denied=raise_for_access_denied,
+            headers=headers,
+            clock=clock,
+            diagnose_options=diagnose_options,
+            on_attempt=on_attempt,
+            user_agent=f"python-httpx/{httpx.__version__}",
         )
-        self._snapshots = AsyncCredentials(source)
-        self._headers = {"User-Agent": f"python-httpx/{httpx.__version__} {USER_AGENT}", **(headers or {})}
-        if api_key is not None:
-            self._headers["x-api-key"] = api_key
+        self._snapshots = AsyncCredentials(self.credentials)
         self._connect_to = _address(connect_to) if connect_to is not None else None
         self._origin = origin(base_url)
         guard_http_logs()
@@ -233,24 +216,6 @@ class AsyncClient:
         self._client = client or httpx.AsyncClient(
             timeout=_timeout(timeout), verify=_verify(ca_bundle(verify)), cert=cert
         )
-
-    @property
-    def retry(self) -> Retry:
-        """The retry settings in force."""
-        return self._plan.retry
-
-    @property
-    def clock_offset(self) -> float:
-        """Seconds added to the local clock when signing, learned from a skew refusal."""
-        return self._clock.offset
-
-    def __repr__(self) -> str:
-        scope = f"region={self.endpoint.region!r}, service={self.endpoint.service!r}"
-        return f"AsyncClient({self.base_url!r}, {scope})"
-
-    def url_for(self, path_or_url: str) -> str:
-        """An absolute URL as is; a path joined to ``base_url`` (a leading ``/`` is relative too)."""
-        return join_url(self.base_url, path_or_url)
 
     async def request(self, method: str, path_or_url: str, **kwargs: Any) -> httpx.Response:
         """Send a signed request; ``kwargs`` are those of ``httpx.AsyncClient.request`` except
@@ -265,7 +230,7 @@ class AsyncClient:
         if "auth" in kwargs:
             raise TypeError("AsyncClient signs every request itself; remove auth=")
         follow = bool(kwargs.pop("follow_redirects", True))
-        headers = {**self._headers, **trace_headers(), **(kwargs.pop("headers", None) or {})}
+        headers = self.headers_for(kwargs.pop("headers", None))
         built = self._client.build_request(
             method.upper(), self.url_for(path_or_url), headers=headers, **kwargs
         )

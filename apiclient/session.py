@@ -16,32 +16,23 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import requests
 from requests.adapters import HTTPAdapter
 
-from apiclient._botocore_logs import guard_http_logs
 from apiclient._call import (
-    USER_AGENT,
     Attempt,
-    CallPlan,
+    ClientBase,
     Reply,
     Request,
     SendFailed,
-    SkewClock,
-    as_credentials,
     ca_bundle,
     call_flow,
-    check_transport,
-    default_credentials,
     diagnose_refusal,
     drive,
     host_header,
-    join_url,
     needs_body,
     parse_address,
-    resolve_endpoint,
     snapshot_of,
-    trace_headers,
 )
 from apiclient.credentials.base import CredentialProvider, Credentials
-from apiclient.endpoint import Endpoint, origin
+from apiclient.endpoint import origin
 from apiclient.errors import AccessDenied, EndpointError
 from apiclient.retry import Retry
 
@@ -59,7 +50,7 @@ _POOL_SIZE = 32
 Timeout = float | tuple[float, float]
 
 
-class Client:
+class Client(ClientBase):
     """A signed, retrying, redirect-aware client for one API, over ``requests``.
 
     Args:
@@ -125,59 +116,30 @@ class Client:
         on_attempt: Callable[[Attempt], None] | None = None,
         verify: bool | str | None = None,
     ) -> None:
-        if cross_origin_redirects not in ("strip", "refuse"):
-            raise ValueError(
-                f"cross_origin_redirects must be 'strip' or 'refuse', not {cross_origin_redirects!r}"
-            )
-        source = as_credentials(credentials) if credentials is not None else default_credentials()
-        self.endpoint: Endpoint = resolve_endpoint(
-            base_url, region=region, service=service, stage=stage, credentials=credentials
-        )
-        check_transport(base_url, allow_http, EndpointError)
-        self.base_url = base_url
-        self.timeout = timeout
-        self.credentials = source
-        self.diagnose_options = diagnose_options
-        self.on_attempt = on_attempt
-        self._clock = SkewClock(clock)
-        self._plan = CallPlan(
-            credentials=source,
-            region=self.endpoint.region,
-            service=self.endpoint.service,
-            endpoint=self.endpoint,
-            retry=(retry or Retry.from_environment()).check(),
-            clock=self._clock,
+        super().__init__(
+            base_url,
+            credentials=credentials,
+            region=region,
+            service=service,
+            stage=stage,
+            retry=retry,
+            api_key=api_key,
+            allow_http=allow_http,
             max_redirects=max_redirects,
             cross_origin_redirects=cross_origin_redirects,
-            allow_http=allow_http,
             raise_for_access_denied=raise_for_access_denied,
+            headers=headers,
+            clock=clock,
+            diagnose_options=diagnose_options,
+            on_attempt=on_attempt,
+            user_agent=requests.utils.default_user_agent(),
         )
+        self.timeout = timeout
         self.verify = verify
-        self._headers = {
-            "User-Agent": f"{requests.utils.default_user_agent()} {USER_AGENT}",
-            **(headers or {}),
-        }
-        if api_key is not None:
-            self._headers["x-api-key"] = api_key
-        guard_http_logs()
         self._owns_session = session is None
         self._session = session or _new_session()
         if connect_to is not None:
             self._route(connect_to)
-
-    @property
-    def retry(self) -> Retry:
-        """The retry settings in force."""
-        return self._plan.retry
-
-    @property
-    def clock_offset(self) -> float:
-        """Seconds added to the local clock when signing, learned from a skew refusal."""
-        return self._clock.offset
-
-    def __repr__(self) -> str:
-        scope = f"region={self.endpoint.region!r}, service={self.endpoint.service!r}"
-        return f"Client({self.base_url!r}, {scope})"
 
     def _route(self, connect_to: str) -> None:
         try:
@@ -190,10 +152,6 @@ class Client:
         self._session.mount(f"{scheme}://{host}", adapter)
 
     # -- requests ------------------------------------------------------------------------
-
-    def url_for(self, path_or_url: str) -> str:
-        """An absolute URL as is; a path joined to ``base_url`` (a leading ``/`` is relative too)."""
-        return join_url(self.base_url, path_or_url)
 
     def request(self, method: str, path_or_url: str, **kwargs: Any) -> requests.Response:
         """Send a signed request; ``kwargs`` are those of ``requests.request`` except ``auth``.
@@ -208,7 +166,7 @@ class Client:
         follow = bool(kwargs.pop("allow_redirects", True))
         send_options = {name: kwargs.pop(name) for name in _SEND_OPTIONS if name in kwargs}
         url = self.url_for(path_or_url)
-        headers = {**self._headers, **trace_headers(), **(kwargs.pop("headers", None) or {})}
+        headers = self.headers_for(kwargs.pop("headers", None))
         prepared = self._session.prepare_request(
             requests.Request(method.upper(), url, headers=headers, **kwargs)
         )

@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from apiclient.credentials._describe import public_fields
-from apiclient.credentials.base import Credentials
 from apiclient.credentials._sts_client import (
     call_sts,
     check_duration,
@@ -15,6 +14,7 @@ from apiclient.credentials._sts_client import (
     policy_text,
     session_name_or_default,
 )
+from apiclient.credentials.base import Credentials
 from apiclient.credentials.refresh import Clock, RefreshingProvider
 
 __all__ = ["RoleSessionProvider", "role_params"]

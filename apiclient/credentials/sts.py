@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
 
-from apiclient.credentials.base import CredentialProvider, Credentials
 from apiclient.credentials._role_session import RoleSessionProvider, role_params
 from apiclient.credentials._sts_client import sts_client, tag_list
+from apiclient.credentials.base import CredentialProvider, Credentials
 from apiclient.credentials.chain import default
 from apiclient.credentials.refresh import Clock, utc_now
 from apiclient.credentials.static import StaticProvider

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from apiclient.credentials.base import Credentials
 from apiclient.credentials._role_session import RoleSessionProvider, role_params
 from apiclient.credentials._sts_client import sts_client
+from apiclient.credentials.base import Credentials
 from apiclient.credentials.refresh import Clock, utc_now
 from apiclient.errors import CredentialsError
 

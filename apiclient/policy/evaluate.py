@@ -10,12 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from apiclient.policy.arns import Caller
+from apiclient.policy.compiled import compiled
 from apiclient.policy.conditions import check
 from apiclient.policy.matching import (
     action_element,
     not_principal_element,
     principal_element,
     resource_element,
+    resource_matches,
 )
 from apiclient.policy.model import Policy, Statement
 from apiclient.policy.readings import Readings
@@ -55,12 +57,15 @@ def evaluate_policy(
 ) -> PolicyOutcome:
     """Evaluate every statement; ``kind`` says how Principal is read (resource, identity or any).
 
-    With ``detail=False`` each statement stops at its first element that does not
-    match (the verdict is the same; the trace is partial and missing keys are not
-    collected): the fast path ``authorize`` takes before a trace is asked for.
+    With ``detail=False`` only the statements the policy's index leaves are matched, each
+    stopping at its first element that does not match (the verdict is the same; there is no
+    trace and missing keys are not collected): the fast path ``authorize`` takes before a
+    trace is asked for. ``detail=True`` matches every element of every statement.
     """
     readings = readings or Readings()
     consulted = consulted if consulted is not None else set()
+    if not detail:
+        return _verdict(policy, request, kind, label or policy.name, readings=readings, consulted=consulted)
     outcome = PolicyOutcome(label or policy.name, "NEITHER", document=policy)
     missing: dict[str, None] = {}
     for statement in policy.statements:
@@ -80,6 +85,42 @@ def evaluate_policy(
         elif all(e.matched for e in trace.elements if not e.element.startswith("Condition")):
             missing.update(dict.fromkeys(trace.missing_keys))
     outcome.missing_keys = list(missing)
+    outcome.outcome = "DENY" if outcome.denies else "ALLOW" if outcome.allows else "NEITHER"
+    return outcome
+
+
+def _verdict(
+    policy: Policy, request: EvalRequest, kind: str, label: str, *, readings: Readings, consulted: set[str]
+) -> PolicyOutcome:
+    """The fast path: the index's candidates, each matched until its first element that fails.
+
+    Principal, Resource and then the conditions in order, as the full pass reads them, so the
+    open questions met (``consulted``) are those of a statement that otherwise matches.
+    """
+    outcome = PolicyOutcome(label, "NEITHER", document=policy)
+    context = request.context
+    for statement in compiled(policy).candidates(request.action, request.resource, request.shorthand_base):
+        if not _principal(statement, request, kind, readings, consulted, detail=False).matched:
+            continue
+        if statement.resources is not None:
+            if not resource_matches(statement.resources, request.resource, request.shorthand_base, context):
+                continue
+        elif statement.not_resources is not None and resource_matches(
+            statement.not_resources, request.resource, request.shorthand_base, context
+        ):
+            continue
+        if all(
+            check(
+                condition,
+                context,
+                variables=policy.variables_enabled,
+                readings=readings,
+                consulted=consulted,
+            ).holds
+            for condition in statement.conditions
+        ):
+            ref = StatementRef(label, statement.index, statement.sid, statement.effect)
+            (outcome.allows if statement.effect == "Allow" else outcome.denies).append(ref)
     outcome.outcome = "DENY" if outcome.denies else "ALLOW" if outcome.allows else "NEITHER"
     return outcome
 

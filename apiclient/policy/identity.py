@@ -8,7 +8,6 @@ say where the change belongs: a group's policy is shared by every member of the 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -76,7 +75,7 @@ def named_policies(policies: Iterable[IdentityPolicyInput]) -> list[NamedPolicy]
         if isinstance(item, IdentityPolicy):
             policy = parse_policy(item.document, name=item.label)
             if policy.name != item.label:  # an already parsed Policy keeps its own name otherwise
-                policy = dataclasses.replace(policy, name=item.label)
+                policy = policy.renamed(item.label)
             parsed.append(NamedPolicy(policy, item.group))
         else:
             parsed.append(NamedPolicy(parse_policy(item, name=f"identity policy {number}")))

@@ -260,3 +260,24 @@ def resource_element(
             return True, reason
         reasons.append(reason)
     return False, "; ".join(reasons)
+
+
+def resource_matches(
+    patterns: tuple[ResourcePattern, ...],
+    resource: str,
+    base: str | None,
+    context: Mapping[str, tuple[str, ...]],
+) -> bool:
+    """Whether any Resource entry matches (``resource_element`` without the reasons)."""
+    for pattern in patterns:
+        if pattern.regex is not None:
+            if pattern.regex.fullmatch(resource):
+                return True
+        elif pattern.kind == "shorthand":
+            if base is not None and _shorthand_regex(
+                base, pattern.text[len(SHORTHAND_PREFIX) - 1 :]
+            ).fullmatch(resource):
+                return True
+        elif resource_pattern(pattern, resource, base, context)[0]:
+            return True
+    return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from apiclient.policy.globs import Glob
@@ -75,8 +75,16 @@ class Policy:
     id: str | None
     statements: tuple[Statement, ...]
     source: dict[str, Any]
+    # The statements indexed for evaluation (compiled.py), built on first use; it depends only on them.
+    statement_index: object = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def variables_enabled(self) -> bool:
         """Policy variables only exist under Version 2012-10-17 [IAM:reference_policies_variables]."""
         return self.version == VARIABLES_VERSION
+
+    def renamed(self, name: str) -> Policy:
+        """The same policy under another name (keeping its statement index)."""
+        policy = replace(self, name=name)
+        object.__setattr__(policy, "statement_index", self.statement_index)
+        return policy

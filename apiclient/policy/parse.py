@@ -64,11 +64,13 @@ def parse_policy(doc: PolicyInput, *, name: str = "policy") -> Policy:
     if isinstance(doc, str):
         return _parse_text(doc, name)
     if isinstance(doc, Mapping):
-        _check_depth(doc)
         cached = _by_content.get((id(doc), name))
         # Equal content gives the same Policy, so a reused id or a mutated dict is still answered correctly.
+        # The snapshot passed the depth check and has no cycle, so comparing stops within its depth
+        # whatever ``doc`` holds; only a document not seen before is walked for its depth.
         if cached is not None and cached[0] == doc:
             return cached[1]
+        _check_depth(doc)
         try:
             text = json.dumps(doc)
         except (TypeError, ValueError) as error:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
 import yaml
 from examples_support import EXAMPLES, RunExample
 
-from apiclient.gateway import load_config
+import apiclient
+from apiclient.gateway import load_config, running
+from apiclient.policy import IdentityPolicy
 
 DEFAULT_ARN = "arn:aws:execute-api:us-east-1:111122223333:abc123def4/$default"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "flavours.md"
@@ -71,3 +74,38 @@ def test_the_seed_config_is_what_the_docs_describe() -> None:
 def test_the_docs_show_the_seed_config() -> None:
     shown = yaml.safe_load(_doc_block("<!-- gateway config -->"))
     assert shown == yaml.safe_load((EXAMPLES / "seed004.yaml").read_text(encoding="utf-8"))
+
+
+def test_async_client_gets_the_same_answers_from_the_seed() -> None:
+    # The seed as served, called by AsyncClient (httpx) with stage="$default", as the script uses Client.
+    config = load_config(EXAMPLES / "seed004.yaml")
+    read_only = config.group("ReadOnly-Group", "111122223333")
+    assert read_only is not None
+
+    async def calls(port: int, cert: str, credentials: apiclient.Credentials) -> tuple[int, str]:
+        async with apiclient.AsyncClient(
+            "https://abc123def4.execute-api.us-east-1.amazonaws.com",
+            stage="$default",
+            credentials=credentials,
+            connect_to=f"127.0.0.1:{port}",
+            verify=cert,
+            diagnose_options=apiclient.DiagnoseOptions(
+                identity_policies=[IdentityPolicy.of_group("ReadOnly-Group", read_only.policies[0])],
+                identity={"Arn": "arn:aws:iam::111122223333:user/john-readonly", "Account": "111122223333"},
+            ),
+        ) as api:
+            status = (await api.get("/products")).status_code
+            try:
+                await api.post("/products", json={"name": "lamp"})
+            except apiclient.AccessDenied as refused:
+                return status, refused.diagnosis.to_text()
+        raise AssertionError("POST /products was not refused")
+
+    with running(config, tls=True) as gateway:
+        status, diagnosis = asyncio.run(
+            calls(gateway.port, str(gateway.cert_path), gateway.credentials_for("john-readonly"))
+        )
+    assert status == 200
+    assert diagnosis.startswith("403 no_allow:")
+    assert f"{DEFAULT_ARN}/POST/products" in diagnosis
+    assert "group ReadOnly-Group policy 1 Statement[0]" in diagnosis
