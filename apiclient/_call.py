@@ -35,7 +35,7 @@ from apiclient._botocore_logs import guard_http_logs
 from apiclient._redact import redact_url
 from apiclient._version import __version__
 from apiclient.credentials.base import CredentialProvider, Credentials, Refreshable
-from apiclient.endpoint import Endpoint, Origin, is_loopback, origin, parse_url, region_of
+from apiclient.endpoint import Endpoint, is_loopback, origin, parse_url, region_of
 from apiclient.errors import EndpointError, RedirectError
 from apiclient.retry import Retry, retry_after_seconds
 
@@ -98,7 +98,13 @@ class SkewClock:
 
     def __init__(self, source: Callable[[], _dt.datetime] | None = None) -> None:
         self._source = source or _utc_now
+        self._system = source is None
         self.offset = 0.0
+
+    def signing_time(self) -> _dt.datetime | None:
+        """``now()``, or None when that is the system clock unchanged (the signer reads it itself,
+        without building a datetime per signature)."""
+        return None if self._system and not self.offset else self.now()
 
     def now(self) -> _dt.datetime:
         """The corrected signing time (aware, UTC)."""
@@ -249,13 +255,12 @@ def needs_body(status: int) -> bool:
 
 def call_flow(plan: CallPlan, first: Request, *, follow_redirects: bool = True) -> Flow:
     """One call, from the first attempt to its outcome (see the module docstring)."""
-    signing_origin = origin(first.url)
     request = first
     failures = hops = 0
     skew_corrected = token_refreshed = False
     force_refresh = False
+    signed = True  # every hop to the first request's origin is signed; a hop elsewhere is not
     while True:
-        signed = origin(request.url) == signing_origin
         credentials: Credentials | None = None
         signature: sigv4.Signature | None = None
         outgoing = request
@@ -298,7 +303,7 @@ def call_flow(plan: CallPlan, first: Request, *, follow_redirects: bool = True) 
                 continue
         if follow_redirects and status in REDIRECT_STATUSES and "Location" in reply.headers:
             hops += 1
-            request = _next_hop(plan, request, reply, signing_origin, hops)
+            request, signed = _next_hop(plan, first, request, reply, hops)
             continue
         if status in REFUSAL_STATUSES and plan.raise_for_access_denied:
             return Outcome(
@@ -320,7 +325,7 @@ def _sign(plan: CallPlan, request: Request, credentials: Credentials) -> tuple[s
         credentials=credentials,
         region=plan.region,
         service=plan.service,
-        timestamp=plan.clock.now(),
+        timestamp=plan.clock.signing_time(),
     )
     headers.update(signature.headers)
     return signature, Request(request.method, request.url, headers, request.body)
@@ -388,7 +393,10 @@ def _location(raw: str) -> str:
     return quote(text.strip(), safe="!#$%&'()*+,/:;=?@[]~")
 
 
-def _next_hop(plan: CallPlan, request: Request, reply: Reply, signing_origin: Origin, hops: int) -> Request:
+def _next_hop(
+    plan: CallPlan, first: Request, request: Request, reply: Reply, hops: int
+) -> tuple[Request, bool]:
+    """The next request of a redirect, and whether it goes to the first request's origin (signed)."""
     location = _location(reply.headers["Location"])
     if hops > plan.max_redirects:
         raise RedirectError(f"more than {plan.max_redirects} redirects (the last to {redact_url(location)})")
@@ -410,14 +418,15 @@ def _next_hop(plan: CallPlan, request: Request, reply: Reply, signing_origin: Or
         method, body = "GET", None
         drop |= _BODY_HEADERS
     hop = Request(method, target, request.without(frozenset(drop) | _SIGNATURE_HEADERS), body)
-    if origin(target) != signing_origin:
-        if plan.cross_origin_redirects == "refuse":
-            raise RedirectError(
-                f"refused a redirect to another origin ({redact_url(target)}); "
-                "pass cross_origin_redirects='strip' to follow it without credentials"
-            )
-        hop.headers = hop.without(_CREDENTIAL_HEADERS, prefix="x-amz-")
-    return hop
+    if origin(target) == origin(first.url):
+        return hop, True
+    if plan.cross_origin_redirects == "refuse":
+        raise RedirectError(
+            f"refused a redirect to another origin ({redact_url(target)}); "
+            "pass cross_origin_redirects='strip' to follow it without credentials"
+        )
+    hop.headers = hop.without(_CREDENTIAL_HEADERS, prefix="x-amz-")
+    return hop, False
 
 
 def _log_attempt(request: Request, outcome: str, attempt: int, hops: int) -> None:
@@ -685,6 +694,8 @@ class ClientBase:
         self._headers = {"User-Agent": f"{user_agent} {USER_AGENT}", **(headers or {})}
         if api_key is not None:
             self._headers["x-api-key"] = api_key
+        # Read once: a process is in Lambda or not; the trace ID itself changes per invocation.
+        self._in_lambda = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
         guard_http_logs()
 
     @property
@@ -707,4 +718,6 @@ class ClientBase:
 
     def headers_for(self, given: Mapping[str, str] | None) -> dict[str, str]:
         """The headers of one call: the client's, the Lambda trace header, then the caller's."""
-        return {**self._headers, **trace_headers(), **(given or {})}
+        if self._in_lambda:
+            return {**self._headers, **trace_headers(), **(given or {})}
+        return {**self._headers, **given} if given else dict(self._headers)

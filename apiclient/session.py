@@ -135,7 +135,7 @@ class Client(ClientBase):
             user_agent=requests.utils.default_user_agent(),
         )
         self.timeout = timeout
-        self.verify = verify
+        self.verify = ca_bundle(verify)
         self._owns_session = session is None
         self._session = session or _new_session()
         if connect_to is not None:
@@ -175,7 +175,7 @@ class Client(ClientBase):
                 url,
                 send_options.pop("proxies", {}),
                 send_options.pop("stream", None),
-                ca_bundle(send_options.pop("verify", self.verify)),
+                _given(send_options.pop("verify", None), self.verify),
                 send_options.pop("cert", None),
             )
         )
@@ -260,6 +260,10 @@ class Client(ClientBase):
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _given(value: bool | str | None, default: bool | str | None) -> bool | str | None:
+    return default if value is None else value
 
 
 def _close(response: Any) -> None:

@@ -97,12 +97,16 @@ def test_the_lambda_trace_header_is_forwarded(
 ) -> None:
     trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
     monkeypatch.setenv("_X_AMZN_TRACE_ID", trace)
-    client = Client(server.url, credentials=credentials, region="us-east-1")
-    client.get("/pets")
+    Client(server.url, credentials=credentials, region="us-east-1").get("/pets")
     assert server.seen[-1].header("X-Amzn-Trace-Id") is None  # outside Lambda: not forwarded
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "products")
+    client = Client(server.url, credentials=credentials, region="us-east-1")
     assert client.get("/pets").status_code == 200  # forwarded, and the signature still verifies
     assert server.seen[-1].header("X-Amzn-Trace-Id") == trace
+    later = "Root=1-5759e988-bd862e3fe1be46a994272794;Parent=53995c3f42cd8ad9;Sampled=1"
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", later)  # the next invocation's
+    client.get("/pets")
+    assert server.seen[-1].header("X-Amzn-Trace-Id") == later
 
 
 def test_aws_session_expiration_is_read_as_older_aws_vault_writes_it() -> None:
