@@ -239,7 +239,7 @@ class AsyncClient(ClientBase):
         outcome = await drive_async(
             call_flow(self._plan, first, follow_redirects=follow),
             credentials=self._snapshot,
-            send=lambda attempt: self._send(attempt, built),
+            send=lambda attempt: self._send(attempt, built, first.url),
             close=_aclose,
             sleep=asyncio.sleep,
         )
@@ -256,9 +256,26 @@ class AsyncClient(ClientBase):
             return await self._snapshots.force_refresh()
         return await self._snapshots.get()
 
-    async def _send(self, attempt: Attempt, template: httpx.Request) -> Reply | SendFailed:
+    async def _send(self, attempt: Attempt, template: httpx.Request, first_url: str) -> Reply | SendFailed:
         if self.on_attempt is not None:
             self.on_attempt(attempt)
+        if self._connect_to is None and attempt.url == first_url and attempt.method == template.method:
+            # The request httpx built (its URL parsed and encoded once), with this attempt's headers:
+            # a second httpx.Request per call costs more than the signature.
+            template.headers = httpx.Headers(attempt.headers)
+            outgoing = template
+        else:
+            outgoing = self._request_for(attempt, template)
+        try:
+            response = await self._client.send(outgoing, stream=True, follow_redirects=False)
+        except _CONNECTION_ERRORS as error:
+            if _is_tls(error):
+                raise  # a certificate problem does not go away on a second attempt
+            return SendFailed(error, retryable=True)
+        body = await response.aread() if needs_body(response.status_code) else None
+        return Reply(response.status_code, response.headers, body, response)
+
+    def _request_for(self, attempt: Attempt, template: httpx.Request) -> httpx.Request:
         url = attempt.url
         headers = dict(attempt.headers)
         extensions = dict(template.extensions)
@@ -269,22 +286,9 @@ class AsyncClient(ClientBase):
                 headers["Host"] = host_header(url)
             extensions["sni_hostname"] = self._origin[1]
             url = str(httpx.URL(url).copy_with(host=self._connect_to[0], port=self._connect_to[1]))
-        outgoing = httpx.Request(
+        return httpx.Request(
             attempt.method, url, headers=headers, content=attempt.body, extensions=extensions
         )
-        try:
-            response = await self._client.send(outgoing, stream=True, follow_redirects=False)
-        except (
-            httpx.ConnectError,
-            httpx.ConnectTimeout,
-            httpx.RemoteProtocolError,
-            httpx.ReadError,
-        ) as error:
-            if _is_tls(error):
-                raise  # a certificate problem does not go away on a second attempt
-            return SendFailed(error, retryable=True)
-        body = await response.aread() if needs_body(response.status_code) else None
-        return Reply(response.status_code, response.headers, body, response)
 
     async def get(self, path_or_url: str = "", **kwargs: Any) -> httpx.Response:
         """A signed GET."""

@@ -168,7 +168,7 @@ class Client(ClientBase):
         url = self.url_for(path_or_url)
         headers = self.headers_for(kwargs.pop("headers", None))
         prepared = self._session.prepare_request(
-            requests.Request(method.upper(), url, headers=headers, **kwargs)
+            requests.Request(method.upper(), url, headers=headers, auth=_signed_later, **kwargs)
         )
         settings: dict[str, Any] = dict(
             self._session.merge_environment_settings(
@@ -260,6 +260,12 @@ class Client(ClientBase):
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _signed_later(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    # An auth for prepare_request: without one requests stats ~/.netrc on every call, and the
+    # Authorization it might add would be replaced by the signature anyway.
+    return request
 
 
 def _given(value: bool | str | None, default: bool | str | None) -> bool | str | None:
