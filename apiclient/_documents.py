@@ -16,7 +16,14 @@ from typing import Any
 
 from apiclient.errors import ConfigError, PolicyError
 
-__all__ = ["MAX_DEPTH", "Fields", "check_depth", "read_document", "read_policy_file"]
+__all__ = [
+    "MAX_DEPTH",
+    "Fields",
+    "check_depth",
+    "quotes_hint",
+    "read_document",
+    "read_policy_file",
+]
 
 # Far deeper than any configuration, matrix or policy needs, far below Python's recursion limit.
 MAX_DEPTH = 64
@@ -267,6 +274,21 @@ class Fields:
         return dict(value)
 
 
+# Typographic quotes, as a web page or a word processor shows ASCII " and '; JSON accepts neither.
+_TYPOGRAPHIC_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u00ab\u00bb"
+
+
+def quotes_hint(text: str) -> str:
+    """``" (it contains the typographic quotes “ ”...)"`` when ``text`` holds any, else ``""``."""
+    found = sorted({char for char in text if char in _TYPOGRAPHIC_QUOTES})
+    if not found:
+        return ""
+    return (
+        f" (it contains the typographic quote{'s' if len(found) > 1 else ''} {' '.join(found)}, as pasted "
+        'from a web page or a word processor: replace them with straight quotes ")'
+    )
+
+
 def read_policy_file(path: str | Path) -> str:
     """The JSON text of a policy file, validated by the policy engine's parser.
 
@@ -283,7 +305,7 @@ def read_policy_file(path: str | Path) -> str:
     try:
         parse_policy(text, name=Path(path).name)
     except PolicyError as error:
-        raise PolicyError(f"{error.problem} (in {path})", error.path) from None
+        raise PolicyError(f"{error.problem} (in {path}){quotes_hint(text)}", error.path) from None
     except RecursionError:
         raise PolicyError(f"is nested too deeply (in {path})") from None
     return text

@@ -4,7 +4,6 @@ options of ``invoke`` and ``whoami`` (with environment-variable fallbacks, as th
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -13,7 +12,6 @@ from apiclient._documents import read_policy_file
 from apiclient.cli.app import OUTPUT_CHOICE, CliContext, complete_profiles, enable_debug_logging
 from apiclient.credentials.base import CredentialProvider
 from apiclient.credentials.settings import CredentialSettings, build_provider
-from apiclient.errors import PolicyError
 
 __all__ = [
     "common_options",
@@ -25,9 +23,6 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-# Typographic quotes, which JSON does not accept, as pasted from web pages and word processors.
-_CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
 
 # The keyword arguments credential_options adds to a command.
 _CREDENTIAL_KEYS = (
@@ -133,23 +128,9 @@ def provider(settings: CredentialSettings) -> CredentialProvider:
 
 
 def read_policy(path: str) -> str:
-    """A policy file for the policy engine; curly quotes pasted from a web page get a hint.
+    """A policy file for the policy engine (typographic quotes pasted from a web page get a hint).
 
     Raises:
         PolicyError: the file cannot be read or is not a valid policy.
     """
-    try:
-        return read_policy_file(path)
-    except PolicyError as error:
-        try:
-            text = Path(path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            raise error from None
-        curly = sorted({c for c in text if c in _CURLY_QUOTES})
-        if not curly:
-            raise
-        raise PolicyError(
-            f"{error.problem}; the file has typographic quotes ({' '.join(curly)}), as text copied from "
-            'a web page or a word processor does: replace them with straight quotes (")',
-            error.path,
-        ) from None
+    return read_policy_file(path)

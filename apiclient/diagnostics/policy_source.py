@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from apiclient._documents import quotes_hint
 from apiclient.diagnostics.aws_clients import aws_client, error_text
 from apiclient.diagnostics.findings import Findings
 from apiclient.errors import PolicyError
@@ -23,21 +24,6 @@ __all__ = ["PolicySource", "fetch_resource_policy", "load_policy"]
 PolicySource = Mapping[str, Any] | str | Path
 
 
-# Typographic quotes, as a web page or a word processor shows ASCII " and '.
-_CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u00ab\u00bb"
-
-
-def _quotes_hint(text: str) -> str:
-    """A hint when the text holds typographic quotes: JSON accepts only the ASCII double quote."""
-    found = sorted({char for char in text if char in _CURLY_QUOTES})
-    if not found:
-        return ""
-    return (
-        f" (it contains the typographic quote{'s' if len(found) > 1 else ''} {' '.join(found)}, as pasted "
-        'from a web page: JSON needs plain " quotes)'
-    )
-
-
 def _parse(text: str, where: str) -> dict[str, Any]:
     try:
         document = json.loads(text)
@@ -45,7 +31,7 @@ def _parse(text: str, where: str) -> dict[str, Any]:
         try:
             document = json.loads(text.replace('\\"', '"'))
         except ValueError as error:
-            raise PolicyError(f"the policy is not valid JSON: {error}{_quotes_hint(text)}", where) from None
+            raise PolicyError(f"the policy is not valid JSON: {error}{quotes_hint(text)}", where) from None
     if isinstance(document, str):  # JSON text holding the policy as one string
         return _parse(document, where)
     if not isinstance(document, dict):
