@@ -6,6 +6,7 @@ The public surface, re-exported here::
     AsyncClient             the same calls over httpx, for asyncio (the ``httpx`` extra)
     SigV4Auth               a ``requests`` auth that signs with Signature Version 4
     Retry                   how many attempts, on which statuses and methods, with what backoff
+    Attempt                 one signed attempt, as ``on_attempt=`` callbacks receive it
     Credentials             a frozen snapshot of AWS credentials (providers: ``apiclient.credentials``)
     CredentialProvider      what every credential source implements
     diagnose, Diagnosis     why a 401/403 happened and what to change
@@ -34,6 +35,7 @@ from apiclient.errors import (
 )
 
 if TYPE_CHECKING:
+    from apiclient._call import Attempt
     from apiclient.auth import SigV4Auth
     from apiclient.diagnostics import DiagnoseOptions, Diagnosis, diagnose
     from apiclient.httpx import AsyncClient
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 # Loaded on first use: each costs an import that a cold start or a pure signer need not pay.
 _LAZY = {
     "AsyncClient": "apiclient.httpx",
+    "Attempt": "apiclient._call",
     "Client": "apiclient.session",
     "DiagnoseOptions": "apiclient.diagnostics",
     "Diagnosis": "apiclient.diagnostics",
@@ -71,6 +74,7 @@ __all__ = [
     "AccessDenied",
     "ApiClientError",
     "AsyncClient",
+    "Attempt",
     "Client",
     "ConfigError",
     "CredentialProvider",

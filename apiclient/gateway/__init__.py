@@ -70,6 +70,11 @@ class Gateway:
         """A copy of the access-log records so far, oldest first."""
         return self._app.access_log.records()
 
+    def add_access_listener(self, listener: Callable[[Mapping[str, str]], None]) -> Callable[[], None]:
+        """Call ``listener(record)`` with each access-log record as it is written (in the request's
+        thread, before the answer leaves); returns the function that removes it."""
+        return self._app.access_log.listen(listener)
+
     def api_url(self, api_id: str | None = None, stage: str | None = None) -> str:
         """The invoke URL of a stage on this server: ``{url}/{stage}`` with one API, else the path style."""
         api = self._api(api_id)

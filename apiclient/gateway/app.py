@@ -7,7 +7,7 @@ import logging
 import time
 from io import BufferedIOBase
 
-from apiclient.gateway.accesslog import AccessLog, Entry
+from apiclient.gateway.accesslog import AccessLog, Entry, trace_id, with_trace
 from apiclient.gateway.config import GatewayConfig
 from apiclient.gateway.identities import IdentityStore
 from apiclient.gateway.imds import CredentialEndpoints
@@ -73,15 +73,23 @@ class GatewayApp:
             result = self.websockets.http(request, target)
         else:
             result = invoke(request, target, self.store, self.config)
-        match = result.match
+        match, answer, trace = result.match, result.answer, None
+        # Only REST APIs trace with X-Ray (API Gateway Developer Guide, "Tracing user requests to REST
+        # APIs using X-Ray"): their answers carry the trace ID back.
+        if target.api is not None and target.api.type == "REST":
+            trace = trace_id(request)
+            answer = with_trace(answer, trace)
         return Entry(
             request,
-            result.answer,
+            answer,
             _ms_since(started),
             result.principal,
             match.resource_path if match else None,
             target.api.id if target.api else None,
             match.stage if match else None,
+            cause=result.cause,
+            decision=result.decision,
+            trace_id=trace,
         )
 
 

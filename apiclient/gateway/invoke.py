@@ -11,6 +11,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from apiclient.diagnostics.causes import Cause, decision_cause
 from apiclient.gateway import responses
 from apiclient.gateway.authz import ALLOW, EXPLICIT_DENY, Call, authorize_call
 from apiclient.gateway.config import GatewayConfig
@@ -20,8 +21,9 @@ from apiclient.gateway.responses import Answer
 from apiclient.gateway.routing import ApiTarget, RouteMatch, match_route
 from apiclient.gateway.verify import Rejection, verify
 from apiclient.gateway.wire import WireRequest
+from apiclient.policy import Decision
 
-__all__ = ["Invocation", "authenticate", "invoke", "refusal", "request_keys"]
+__all__ = ["Invocation", "authenticate", "invoke", "refusal", "rejection_cause", "request_keys"]
 
 _SERVICE = "execute-api"
 
@@ -30,11 +32,14 @@ logger = logging.getLogger("apiclient.gateway")
 
 @dataclass(frozen=True)
 class Invocation:
-    """The answer, and what the access log says about the call."""
+    """The answer, and what the access log says about the call: the refusal's cause (None when the
+    answer is not a refusal) and the authorization decision, when one was made."""
 
     answer: Answer
     principal: Principal | None = None
     match: RouteMatch | None = None
+    cause: Cause | None = None
+    decision: Decision | None = None
 
 
 def authenticate(request: WireRequest, store: IdentityStore, region: str) -> SigningKey:
@@ -70,21 +75,23 @@ def invoke(
     match = match_route(target, request.method)
     if match is None:
         if http_api:
-            return Invocation(responses.http_not_found(stamp))
+            return Invocation(responses.http_not_found(stamp), cause="missing_auth_or_route")
         # A non-SigV4 Authorization header is parsed even on an unknown route (aws/chalice#828).
         if request.header("authorization") is not None and target.api is not None:
             try:
                 verify(request, store, service=_SERVICE, region=target.api.region)
             except Rejection as rejection:
                 if rejection.kind == "incomplete":
-                    return Invocation(responses.incomplete_signature(stamp, rejection.message))
-        return Invocation(responses.missing_authentication_token(stamp))
+                    answer = responses.incomplete_signature(stamp, rejection.message)
+                    return Invocation(answer, cause="incomplete_signature")
+        return Invocation(responses.missing_authentication_token(stamp), cause="missing_auth_or_route")
     principal = None
     if match.route.authorization == "AWS_IAM":
         try:
             principal = authenticate(request, store, match.api.region).principal
         except Rejection as rejection:
-            return Invocation(refusal(request, rejection, http_api=http_api), match=match)
+            answer = refusal(request, rejection, http_api=http_api)
+            return Invocation(answer, match=match, cause=rejection_cause(rejection))
     call = Call(match.api, match.stage, request.method, match.path, match.route.authorization)
     decision = authorize_call(
         call,
@@ -99,19 +106,20 @@ def invoke(
         # Why, statement by statement (a group's policy is named "group NAME policy N"): the answer
         # itself says no more than API Gateway's does.
         logger.debug("refused %s %s: %s", request.method, request.path, decision.explain())
+        cause = decision_cause(decision, anonymous=principal is None, authorization=call.authorization)
         if http_api:
-            return Invocation(responses.http_forbidden(stamp), principal, match)
+            return Invocation(responses.http_forbidden(stamp), principal, match, cause, decision)
         answer = responses.access_denied(
             stamp,
             principal.arn if principal else None,
             call.arn(),
             explicit=decision.result == EXPLICIT_DENY,
         )
-        return Invocation(answer, principal, match)
+        return Invocation(answer, principal, match, cause, decision)
     if match.route.api_key_required and request.header("x-api-key") not in match.api.api_keys:
-        return Invocation(responses.forbidden(stamp), principal, match)
+        return Invocation(responses.forbidden(stamp), principal, match, "api_key", decision)
     answer = _integration(request, match, principal)
-    return Invocation(responses.as_http_api(answer) if http_api else answer, principal, match)
+    return Invocation(responses.as_http_api(answer) if http_api else answer, principal, match, None, decision)
 
 
 def refusal(request: WireRequest, rejection: Rejection, *, http_api: bool = False) -> Answer:
@@ -130,6 +138,26 @@ def refusal(request: WireRequest, rejection: Rejection, *, http_api: bool = Fals
     else:
         answer = responses.invalid_signature(stamp, rejection.message)
     return responses.as_http_api(answer) if http_api else answer
+
+
+_REJECTION_CAUSES: dict[str, Cause] = {
+    "missing": "missing_auth_or_route",
+    "incomplete": "incomplete_signature",
+    "skew": "clock_skew",
+    "invalid_token": "token_invalid",
+    "expired_token": "token_expired",
+}
+
+
+def rejection_cause(rejection: Rejection) -> Cause:
+    """The cause of a signature refusal, as the gateway knows it (no answer text is parsed)."""
+    if rejection.kind == "scope":
+        # A scope naming the wrong region or service; a wrong date or terminator is a plain mismatch.
+        if "valid region" in rejection.message:
+            return "wrong_region"
+        if "correct service" in rejection.message:
+            return "wrong_service"
+    return _REJECTION_CAUSES.get(rejection.kind, "signature_mismatch")
 
 
 def _integration(request: WireRequest, match: RouteMatch, principal: Principal | None) -> Answer:

@@ -12,20 +12,12 @@ headers named in ``X-Amz-SignedHeaders``; the SHA-256 of the body. Browsers, sha
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote_from_bytes
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest, HTTPHeaders
-from botocore.credentials import ReadOnlyCredentials
-
 from apiclient.gateway.identities import IdentityStore, SigningKey
-from apiclient.gateway.responses import SIGNATURE_MISMATCH
-from apiclient.gateway.verify import Rejection
+from apiclient.gateway.verify import Rejection, check_signature
 from apiclient.gateway.wire import WireRequest
 
 __all__ = ["MAX_EXPIRES", "is_presigned", "verify_presigned"]
@@ -33,6 +25,7 @@ __all__ = ["MAX_EXPIRES", "is_presigned", "verify_presigned"]
 _AMZ_DATE = "%Y%m%dT%H%M%SZ"
 _AMZ_DATE_FIELDS = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z")
 _SIGNATURE = "X-Amz-Signature"
+_SIGNATURE_BYTES = _SIGNATURE.encode()
 _REQUIRED = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", _SIGNATURE)
 # A SigV4 signature is valid for a week at most (the signing key is scoped to a day, and AWS
 # refuses X-Amz-Expires above 604800 seconds).
@@ -107,7 +100,7 @@ def verify_presigned(
         raise Rejection(
             "incomplete", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
         )
-    present = {name.lower() for name, _ in request.headers}
+    present = request.headers_by_name
     absent = [name for name in signed if name not in present]
     if absent:
         raise Rejection("absent_header", f"Signed header '{absent[0]}' is not present in the request.")
@@ -193,21 +186,6 @@ def _check_scope(
         raise Rejection("scope", message)
 
 
-class _QuerySigner(SigV4Auth):  # type: ignore[misc]
-    """botocore's signer over exactly the headers the URL lists in ``X-Amz-SignedHeaders``."""
-
-    def __init__(self, credentials: Any, service: str, region: str, signed_headers: tuple[str, ...]) -> None:
-        super().__init__(credentials, service, region)
-        self.signed_header_names = signed_headers
-
-    def headers_to_sign(self, aws_request: Any) -> Any:
-        chosen = HTTPHeaders()
-        for name in self.signed_header_names:
-            for value in aws_request.headers.get_all(name) or ():
-                chosen[name] = value
-        return chosen
-
-
 def _check_signature(
     request: WireRequest,
     query: _Query,
@@ -221,43 +199,18 @@ def _check_signature(
     canonical_query = "&".join(
         f"{quote_from_bytes(name, safe='-_.~')}={quote_from_bytes(value, safe='-_.~')}"
         for name, value in query.pairs
-        if name != _SIGNATURE.encode()
+        if name != _SIGNATURE_BYTES
     )
-    signer = _QuerySigner(
-        ReadOnlyCredentials(key.access_key_id, key.secret_access_key, key.token), service, region, signed
-    )
-    scheme = "https" if request.secure else "http"
-    try:
-        aws_request = AWSRequest(
-            method=request.method,
-            url=f"{scheme}://{request.host}{request.path}"
-            + (f"?{canonical_query}" if canonical_query else ""),
-            data=request.body,
-        )
-        headers = HTTPHeaders()
-        for name, value in request.headers:
-            if name.lower() in signed:
-                headers[name] = value
-        aws_request.headers = headers
-        aws_request.context["timestamp"] = when.strftime(_AMZ_DATE)
-        canonical = signer.canonical_request(aws_request)
-    except ValueError:
-        raise Rejection("mismatch", SIGNATURE_MISMATCH) from None
-    string_to_sign = signer.string_to_sign(aws_request, canonical)
-    expected = signer.signature(string_to_sign, aws_request)
-    given = query.params[_SIGNATURE].encode("utf-8", "surrogatepass")
-    claimed = request.header("x-amz-content-sha256")
-    body_ok = (
-        claimed is None
-        or claimed == "UNSIGNED-PAYLOAD"
-        or claimed == hashlib.sha256(request.body).hexdigest()
-    )
-    if hmac.compare_digest(expected.encode(), given) and body_ok:
-        return
-    raise Rejection(
-        "mismatch",
-        f"{SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n"
-        f"'{canonical}'\n\nThe String-to-Sign should have been\n'{string_to_sign}'\n",
+    check_signature(
+        request,
+        key,
+        canonical_query=canonical_query,
+        signed=signed,
+        region=region,
+        service=service,
+        when=when,
+        given=query.params[_SIGNATURE],
+        signed_only=True,
     )
 
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import email.utils
+import functools
 import json
+import os
 import secrets
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -49,6 +50,21 @@ SIGNATURE_MISMATCH = (
 )
 
 
+def _uuid4() -> str:
+    """``str(uuid.uuid4())`` without building a UUID object (RFC 9562 section 5.4: version 4, variant 10)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40
+    raw[8] = raw[8] & 0x3F | 0x80
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+@functools.lru_cache(maxsize=8)
+def _http_date(now: dt.datetime) -> str:
+    """The ``Date`` header's text: a stamp has whole seconds, so the answers of one second share it."""
+    return email.utils.format_datetime(now, usegmt=True)
+
+
 @dataclass(frozen=True)
 class Stamp:
     """What identifies one request: its ID (a UUID, as API Gateway's) and the instant it arrived.
@@ -57,7 +73,7 @@ class Stamp:
     and the "Signature expired" text always agree.
     """
 
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    request_id: str = field(default_factory=_uuid4)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
 
 
@@ -86,7 +102,7 @@ def _answer(
     error: str | None,
 ) -> Answer:
     headers = (
-        ("Date", email.utils.format_datetime(stamp.now, usegmt=True)),
+        ("Date", _http_date(stamp.now)),
         ("Content-Type", content_type),
         ("Content-Length", str(len(body))),
         ("x-amzn-RequestId", stamp.request_id),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import json
 import re
@@ -68,12 +69,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def handle_one_request(self) -> None:
         self.command, self.request_version, self.header_list = None, "HTTP/1.1", []  # type: ignore[assignment]
+        self.header_index: dict[str, list[str]] = {}
+        readline = self.rfile.readline
         try:
-            line = self.rfile.readline(_MAX_REQUEST_LINE + 1)
+            line = readline(_MAX_REQUEST_LINE + 1)
             if line in (b"\r\n", b"\n"):
                 # RFC 9112 section 2.2: an empty line before a request line is ignored (a stray CRLF
                 # some clients send after a body).
-                line = self.rfile.readline(_MAX_REQUEST_LINE + 1)
+                line = readline(_MAX_REQUEST_LINE + 1)
             if not line:
                 self.close_connection = True
                 return
@@ -94,11 +97,12 @@ class _Handler(BaseHTTPRequestHandler):
             secure=self.server.tls,
             stamp=Stamp(),
         )
+        app = self.server.app
         # A WebSocket API's upgrade: the connection is the WebSocket session's until it closes.
-        if self.server.app.take_over(request, self.rfile, self.wfile):
+        if app.take_over(request, self.rfile, self.wfile):
             self.close_connection = True
             return
-        self._write(self.server.app.answer(request))
+        self._write(app.answer(request))
 
     def _read_head(self, line: bytes) -> None:
         if len(line) > _MAX_REQUEST_LINE:
@@ -113,28 +117,42 @@ class _Handler(BaseHTTPRequestHandler):
         if not _TOKEN.fullmatch(method) or not target.startswith("/") or not _VERSION.fullmatch(version):
             raise _bad()
         self.command, self.path, self.request_version = method, target, version
-        total = 0
-        while True:
-            raw = self.rfile.readline(_MAX_HEADER_LINE + 1)
-            total += len(raw)
-            if len(raw) > _MAX_HEADER_LINE or total > _MAX_HEADER_BYTES:
-                raise _Refusal(431, "Request Header Fields Too Large")
-            if not raw.endswith(b"\n"):
-                raise _bad()
-            if raw in (b"\r\n", b"\n"):
-                break
-            if len(self.header_list) >= _MAX_HEADERS:
-                raise _Refusal(431, "Request Header Fields Too Large")
-            self.header_list.append(_field(raw))
-        hosts = self._values("host")
+        self._read_fields()
+        index = self.header_index
+        hosts = index.get("host", ())
         # RFC 9112 section 3.2: a missing Host (HTTP/1.1), several, or an invalid one is a 400.
         if len(hosts) > 1 or (not hosts and version == "HTTP/1.1") or (hosts and not valid_host(hosts[0])):
             raise _bad()
-        tokens = {t.strip().lower() for v in self._values("connection") for t in v.split(",")}
+        connection = index.get("connection")
+        tokens = {t.strip().lower() for v in connection for t in v.split(",")} if connection else set()
         self.close_connection = "close" in tokens or (version == "HTTP/1.0" and "keep-alive" not in tokens)
 
-    def _values(self, name: str) -> list[str]:
-        return [value for key, value in self.header_list if key.lower() == name]
+    def _read_fields(self) -> None:
+        """Header lines one at a time, each checked and kept in order, indexed by lower-cased name."""
+        readline, fields, index = self.rfile.readline, self.header_list, self.header_index
+        total = 0
+        while True:
+            raw = readline(_MAX_HEADER_LINE + 1)
+            total += len(raw)
+            if len(raw) > _MAX_HEADER_LINE or total > _MAX_HEADER_BYTES:
+                raise _Refusal(431, "Request Header Fields Too Large")
+            if raw in (b"\r\n", b"\n"):
+                break
+            if not raw.endswith(b"\n"):
+                raise _bad()
+            if len(fields) >= _MAX_HEADERS:
+                raise _Refusal(431, "Request Header Fields Too Large")
+            name, value = field = _field(raw)
+            fields.append(field)
+            key = name.lower()
+            found = index.get(key)
+            if found is None:
+                index[key] = [value]
+            else:
+                found.append(value)
+
+    def _values(self, name: str) -> list[str] | tuple[()]:
+        return self.header_index.get(name, ())
 
     def _read_body(self) -> bytes:
         codings = [t.strip().lower() for v in self._values("transfer-encoding") for t in v.split(",")]
@@ -225,16 +243,24 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _write(self, answer: Answer, close: bool = False) -> None:
         self.close_connection = self.close_connection or close
-        reason = self.responses.get(answer.status, ("",))[0]
-        lines = [f"{self.protocol_version} {answer.status} {reason}"]
-        lines += [f"{name}: {value}" for name, value in answer.headers]
-        lines.append(f"Connection: {'close' if self.close_connection else 'keep-alive'}")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        head = "".join(
+            [
+                _status_line(answer.status),
+                *[f"{name}: {value}\r\n" for name, value in answer.headers],
+                "Connection: close\r\n\r\n" if self.close_connection else "Connection: keep-alive\r\n\r\n",
+            ]
+        ).encode("latin-1")
         # Head and body leave in one write: two small writes meet Nagle and delayed ACKs (40 ms a request).
         self.wfile.write(head if self.command == "HEAD" else head + answer.body)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: the access log (apiclient.gateway.accesslog) records every request instead."""
+
+
+@functools.lru_cache(maxsize=64)
+def _status_line(status: int) -> str:
+    reason = BaseHTTPRequestHandler.responses.get(status, ("",))[0]
+    return f"HTTP/1.1 {status} {reason}\r\n"
 
 
 def _field(raw: bytes) -> tuple[str, str]:

@@ -35,12 +35,13 @@ from websockets.frames import Frame, Opcode
 from websockets.http11 import Request
 from websockets.server import ServerProtocol
 
+from apiclient.diagnostics.causes import Cause, decision_cause
 from apiclient.gateway import responses
 from apiclient.gateway.accesslog import AccessLog, Entry
 from apiclient.gateway.authz import ALLOW, EXPLICIT_DENY, Call, authorize_call
 from apiclient.gateway.config import CONNECT_ROUTE, Api, GatewayConfig
 from apiclient.gateway.identities import IdentityStore, Principal
-from apiclient.gateway.invoke import Invocation, authenticate, refusal, request_keys
+from apiclient.gateway.invoke import Invocation, authenticate, refusal, rejection_cause, request_keys
 from apiclient.gateway.responses import Answer
 from apiclient.gateway.routing import ApiTarget, target_of
 from apiclient.gateway.verify import Rejection
@@ -159,7 +160,8 @@ class WebSocketService:
         api = target.api
         stage = self._stage(api, target.stage_path)
         if stage is None:
-            self._refuse(request, responses.http_forbidden(request.stamp), wfile, started, api=api)
+            forbidden = responses.http_forbidden(request.stamp)
+            self._refuse(request, forbidden, wfile, started, api=api, cause="missing_auth_or_route")
             return True
         connect = api.route(CONNECT_ROUTE)
         principal = None
@@ -167,7 +169,8 @@ class WebSocketService:
             try:
                 principal = authenticate(request, self.store, api.region).principal
             except Rejection as rejection:
-                self._refuse(request, refusal(request, rejection), wfile, started, api=api, stage=stage)
+                answer, why = refusal(request, rejection), rejection_cause(rejection)
+                self._refuse(request, answer, wfile, started, api=api, stage=stage, cause=why)
                 return True
         call = Call(api, stage, "GET", "/", connect.authorization if connect else "NONE", CONNECT_ROUTE)
         decision = authorize_call(
@@ -186,7 +189,10 @@ class WebSocketService:
                 call.arn(),
                 explicit=decision.result == EXPLICIT_DENY,
             )
-            self._refuse(request, denied, wfile, started, api=api, stage=stage, principal=principal)
+            cause = decision_cause(decision, anonymous=principal is None, authorization=call.authorization)
+            self._refuse(
+                request, denied, wfile, started, api=api, stage=stage, principal=principal, cause=cause
+            )
             return True
         self._run(request, rfile, wfile, api=api, stage=stage, principal=principal, started=started)
         return True
@@ -205,6 +211,7 @@ class WebSocketService:
         api: Api,
         stage: str | None = None,
         principal: Principal | None = None,
+        cause: Cause | None = None,
     ) -> None:
         head = [f"HTTP/1.1 {answer.status} {_REASONS.get(answer.status, 'Forbidden')}"]
         head += [f"{name}: {value}" for name, value in answer.headers]
@@ -212,7 +219,7 @@ class WebSocketService:
         with contextlib.suppress(OSError):
             wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + answer.body)
             wfile.flush()
-        self._log(request, answer, started, api=api, stage=stage, principal=principal)
+        self._log(request, answer, started, api=api, stage=stage, principal=principal, cause=cause)
 
     def _log(
         self,
@@ -223,10 +230,11 @@ class WebSocketService:
         api: Api,
         stage: str | None,
         principal: Principal | None,
+        cause: Cause | None = None,
     ) -> None:
         latency = round((time.perf_counter() - started) * 1000)
         route = CONNECT_ROUTE if stage else None
-        self.access_log.write(Entry(request, answer, latency, principal, route, api.id, stage))
+        self.access_log.write(Entry(request, answer, latency, principal, route, api.id, stage, cause=cause))
 
     def _run(
         self,
@@ -342,14 +350,15 @@ class WebSocketService:
         api, stamp = target.api, request.stamp
         stage, _, rest = target.stage_path.partition("/")[2].partition("/")
         segments = rest.split("/")
+        missing: Cause = "missing_auth_or_route"
         if stage not in api.stages or segments[0] != _CONNECTIONS or len(segments) != 2 or not segments[1]:
-            return Invocation(responses.missing_authentication_token(stamp))
+            return Invocation(responses.missing_authentication_token(stamp), cause=missing)
         if request.method not in ("POST", "GET", "DELETE"):
-            return Invocation(responses.missing_authentication_token(stamp))
+            return Invocation(responses.missing_authentication_token(stamp), cause=missing)
         try:
             principal = authenticate(request, self.store, api.region).principal
         except Rejection as rejection:
-            return Invocation(refusal(request, rejection))
+            return Invocation(refusal(request, rejection), cause=rejection_cause(rejection))
         connection_id = unquote(segments[1])
         call = Call(api, stage, request.method, f"/{_CONNECTIONS}/{connection_id}")
         decision = authorize_call(
@@ -369,11 +378,12 @@ class WebSocketService:
                 explicit=decision.result == EXPLICIT_DENY,
                 action=call.action,
             )
-            return Invocation(answer, principal)
+            cause = decision_cause(decision, anonymous=False, authorization=call.authorization)
+            return Invocation(answer, principal, cause=cause, decision=decision)
         connection = self.connection(connection_id)
         if connection is None:
-            return Invocation(responses.gone(stamp), principal)
-        return Invocation(_MANAGE[request.method](self, connection, request), principal)
+            return Invocation(responses.gone(stamp), principal, cause="connection_gone", decision=decision)
+        return Invocation(_MANAGE[request.method](self, connection, request), principal, decision=decision)
 
     def _post(self, connection: Connection, request: WireRequest) -> Answer:
         connection.send(request.body, text=_is_text(request.body))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -47,19 +48,34 @@ class WireRequest:
     source_ip: str
     secure: bool = False
     stamp: Stamp = field(default_factory=Stamp)
+    # Lower-cased name -> values in order, built once: a request's headers are looked up a dozen times.
+    _index: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _path: str = field(init=False, repr=False, compare=False)
+    _query: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, tuple[str, ...]] = {}
+        for name, value in self.headers:
+            key = name.lower()
+            found = index.get(key)
+            index[key] = (value,) if found is None else (*found, value)
+        path, _, query = self.target.partition("?")
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_path", path or "/")
+        object.__setattr__(self, "_query", query)
 
     @property
     def path(self) -> str:
         """The path as sent, still percent-encoded."""
-        return self.target.partition("?")[0] or "/"
+        return self._path
 
     @property
     def query(self) -> str:
-        return self.target.partition("?")[2]
+        return self._query
 
     def query_params(self) -> list[tuple[str, str]]:
         """The query's keys and values, decoded (``+`` is a space), in order."""
-        return parse_qsl(self.query, keep_blank_values=True)
+        return parse_qsl(self._query, keep_blank_values=True) if self._query else []
 
     def query_bytes(self) -> list[tuple[bytes, bytes]]:
         """The query's keys and values decoded to bytes: what was percent-encoded, whatever the charset.
@@ -69,13 +85,22 @@ class WireRequest:
         """
         return [
             (_octets(key), _octets(value))
-            for key, value in parse_qsl(self.query, keep_blank_values=True, encoding="latin-1")
+            for key, value in parse_qsl(self._query, keep_blank_values=True, encoding="latin-1")
         ]
 
     def header(self, name: str) -> str | None:
         """The first value of a header, by case-insensitive name."""
-        name = name.lower()
-        return next((v for k, v in self.headers if k.lower() == name), None)
+        values = self._index.get(name.lower())
+        return None if values is None else values[0]
+
+    @property
+    def headers_by_name(self) -> Mapping[str, tuple[str, ...]]:
+        """Every header's values by lower-cased name (do not modify)."""
+        return self._index
+
+    def header_values(self, name: str) -> tuple[str, ...]:
+        """Every value of a header, by case-insensitive name, in the order they arrived."""
+        return self._index.get(name.lower(), ())
 
     @property
     def host(self) -> str:

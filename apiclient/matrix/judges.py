@@ -120,9 +120,9 @@ def offline_judge(matrix: Matrix) -> Judge:
         ConfigError: the URL does not name an API id and stage, or the owner account is unknown.
         PolicyError: a policy file is malformed.
     """
-    from apiclient.policy import AccessRequest, authorize  # noqa: PLC0415 - offline runs only
+    from apiclient.policy import AccessRequest, action_for, authorize  # noqa: PLC0415 - offline runs only
 
-    endpoint = parse_url(matrix.url, region=matrix.region)
+    endpoint = parse_url(matrix.url, region=matrix.region, stage=matrix.stage)
     if endpoint.api_id is None or endpoint.stage is None:
         raise ConfigError(f"cannot tell the API id and stage of {matrix.url!r} (needed offline)", "url")
     api_id, stage = endpoint.api_id, endpoint.stage
@@ -146,19 +146,23 @@ def offline_judge(matrix: Matrix) -> Judge:
             or _route_authorization(api, case.request.method, case.request.path)
             or "AWS_IAM"
         )
+        route_key = case.request.route_key
         request = AccessRequest(
             principal_arn=principal,
             principal_account=None,  # the engine reads it from the principal's ARN
             api_owner_account=owner,
             source_ip=_source_ip(matrix, case),
-            method=case.request.method,
+            # A route is authorized as the handshake of its connection, a GET of the stage's root.
+            method="GET" if route_key else case.request.method,
             stage=stage,
-            path=case.request.path,
+            path="/" if route_key else case.request.path,
             api_id=api_id,
             region=endpoint.region,
             current_time=now,
             partition=endpoint.partition,
-            api_type=api.type if api is not None else endpoint.api_type,
+            action=case.request.action or action_for(case.request.path),
+            route_key=route_key,
+            api_type=matrix.api_type or (api.type if api is not None else endpoint.api_type),
         )
         decision = authorize(
             request,
@@ -255,11 +259,16 @@ def online_judge(matrix: Matrix) -> Judge:
                 matrix.url,
                 credentials=provider,
                 region=matrix.region,
+                stage=matrix.stage,
                 connect_to=matrix.connect_to,
                 allow_http=matrix.allow_http,
             )
 
     def judge(case: Case) -> Actual:
+        if case.request.route_key is not None:
+            return Actual(
+                "error", error="a WebSocket route_key case is judged offline only (check --offline)"
+            )
         client = clients[case.identity.name]
         url = matrix.url.rstrip("/") + case.request.path
         headers = dict(case.request.headers)

@@ -42,7 +42,7 @@ from typing import Any
 
 from apiclient._documents import Fields, read_document
 from apiclient.diagnostics.causes import CAUSES
-from apiclient.endpoint import AUTHORIZATIONS
+from apiclient.endpoint import API_TYPES, AUTHORIZATIONS
 from apiclient.errors import ConfigError
 from apiclient.matrix.model import Case, Expectation, IdentitySpec, Matrix, RequestSpec
 
@@ -62,7 +62,17 @@ _IDENTITY_FIELDS = (
     "identity_policies",
     "source_ip",
 )
-_REQUEST_FIELDS = ("name", "method", "path", "headers", "source_ip", "authorization", "expect")
+_REQUEST_FIELDS = (
+    "name",
+    "method",
+    "path",
+    "headers",
+    "source_ip",
+    "authorization",
+    "action",
+    "route_key",
+    "expect",
+)
 _TOP_FIELDS = (
     "url",
     "connect_to",
@@ -73,6 +83,8 @@ _TOP_FIELDS = (
     "resource_policy",
     "api_owner_account",
     "source_ip",
+    "stage",
+    "api_type",
     "identities",
     "requests",
 )
@@ -114,6 +126,8 @@ def load_matrix(source: str | Path | Mapping[str, Any], *, base_dir: str | Path 
         resource_policy=folder / resource_policy if resource_policy else None,
         api_owner_account=top.optional_text("api_owner_account"),
         source_ip=top.optional_text("source_ip"),
+        stage=top.optional_text("stage"),
+        api_type=top.optional_choice("api_type", API_TYPES),
     )
 
 
@@ -180,6 +194,8 @@ def _requests(top: Fields, identities: Mapping[str, IdentitySpec]) -> tuple[Case
             headers=_headers(fields),
             source_ip=fields.optional_text("source_ip"),
             authorization=fields.optional_choice("authorization", AUTHORIZATIONS),
+            action=_action(fields),
+            route_key=fields.optional_text("route_key"),
         )
         expectations = fields.data.get("expect")
         if not isinstance(expectations, Mapping) or not expectations:
@@ -190,6 +206,21 @@ def _requests(top: Fields, identities: Mapping[str, IdentitySpec]) -> tuple[Case
                 raise ConfigError(f"names no identity (known: {', '.join(identities)})", expect.at(str(who)))
             cases.append(Case(identities[who], request, _expectation(expected, expect.at(str(who)))))
     return tuple(cases)
+
+
+def _action(fields: Fields) -> str | None:
+    value = fields.optional_text("action")
+    if value is None:
+        return None
+    known = {
+        "execute-api:invoke": "execute-api:Invoke",
+        "execute-api:manageconnections": "execute-api:ManageConnections",
+    }
+    if value.lower() not in known:
+        raise ConfigError(
+            f"{value!r} is not execute-api:Invoke or execute-api:ManageConnections", fields.at("action")
+        )
+    return known[value.lower()]
 
 
 def _headers(fields: Fields) -> tuple[tuple[str, str], ...]:

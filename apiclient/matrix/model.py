@@ -145,6 +145,8 @@ class RequestSpec:
     headers: tuple[tuple[str, str], ...] = ()
     source_ip: str | None = None
     authorization: str | None = None
+    action: str | None = None  # execute-api:Invoke or :ManageConnections; None: from the path
+    route_key: str | None = None  # a WebSocket route ($connect, $default, sendmessage): offline only
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ class Matrix:
     resource_policy: Path | None = None
     api_owner_account: str | None = None
     source_ip: str | None = None
+    stage: str | None = None  # "$default": the URL has no stage segment (an HTTP API)
+    api_type: str | None = None  # REST, HTTP or WEBSOCKET; None: the gateway config's, else the URL's
 
 
 class Result(NamedTuple):

@@ -122,6 +122,7 @@ def parse_date(text: str) -> float | None:
     return moment.timestamp()
 
 
+@lru_cache(maxsize=1024)
 def parse_cidr(text: str) -> Network | None:
     """A network for a CIDR or bare address (a bare address is a /32 or /128), or None."""
     try:
@@ -147,11 +148,15 @@ def _binary(text: str) -> bytes | None:
 
 def prepare(kind: str, tokens: Tokens) -> Any:
     """A policy value compiled for the operator kind (None when it cannot match anything)."""
-    text = as_text(tokens)
     if kind == "like":
         return compile_glob(tokens, False)
     if kind == "arn":
         return compile_arn(tokens, True)
+    return _prepare_text(kind, as_text(tokens))
+
+
+def _prepare_text(kind: str, text: str) -> Any:
+    """``prepare`` for the kinds without wildcards, from the value's text."""
     if kind == "stri":
         return text.casefold()
     if kind == "bool":
@@ -167,7 +172,8 @@ def prepare(kind: str, tokens: Tokens) -> Any:
         return _binary(text)
     if kind == "ip":
         # (network as written, network after trimming whitespace); see readings.py.
-        return (parse_cidr(text) if text == text.strip() else None, parse_cidr(text.strip()))
+        trimmed = parse_cidr(text.strip())
+        return (trimmed if text == text.strip() else None, trimmed)
     if kind == "null":
         return text.lower() == "true"
     return text
@@ -175,9 +181,9 @@ def prepare(kind: str, tokens: Tokens) -> Any:
 
 def prepare_values(condition_base: str, values: tuple[str, ...]) -> tuple[Any, ...]:
     kind = OPERATORS[condition_base].kind
-    return tuple(
-        prepare(kind, tokens_of(value) if kind in ("like", "arn") else tuple(value)) for value in values
-    )
+    if kind in ("like", "arn"):
+        return tuple(prepare(kind, tokens_of(value)) for value in values)
+    return tuple(_prepare_text(kind, value) for value in values)
 
 
 @dataclass(frozen=True, slots=True)

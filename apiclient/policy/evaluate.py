@@ -77,7 +77,6 @@ def evaluate_policy(
             label=outcome.policy,
             readings=readings,
             consulted=consulted,
-            detail=detail,
         )
         outcome.traces.append(trace)
         if trace.applies:
@@ -94,12 +93,15 @@ def _verdict(
 ) -> PolicyOutcome:
     """The fast path: the index's candidates, each matched until its first element that fails.
 
-    Principal, Resource and then the conditions in order, as the full pass reads them, so the
-    open questions met (``consulted``) are those of a statement that otherwise matches.
+    Principal, Resource, then the conditions in order, as the full pass reads them: an open question
+    (``consulted``) is met wherever its answer could change the verdict, and a padded CIDR exactly
+    where a statement that otherwise matches reaches it.
     """
     outcome = PolicyOutcome(label, "NEITHER", document=policy)
     context = request.context
-    for statement in compiled(policy).candidates(request.action, request.resource, request.shorthand_base):
+    named = None if kind == IDENTITY_POLICY else request.caller
+    index = compiled(policy)
+    for statement in index.candidates(request.action, request.resource, request.shorthand_base, named):
         if not _principal(statement, request, kind, readings, consulted, detail=False).matched:
             continue
         if statement.resources is not None:
@@ -134,12 +136,9 @@ def _statement(
     label: str,
     readings: Readings,
     consulted: set[str],
-    detail: bool,
 ) -> StatementTrace:
     ref = StatementRef(label, statement.index, statement.sid, statement.effect)
-    elements = [_principal(statement, request, kind, readings, consulted, detail=detail)]
-    if not (detail or elements[-1].matched):
-        return StatementTrace(ref, False, tuple(elements))
+    elements = [_principal(statement, request, kind, readings, consulted, detail=True)]
     if statement.actions is not None:
         matched, reason = action_element(statement.actions, request.action)
         elements.append(ElementResult("Action", matched, reason))
@@ -156,8 +155,6 @@ def _statement(
             statement.not_resources, request.resource, request.shorthand_base, request.context
         )
         elements.append(ElementResult("NotResource", not matched, reason))
-    if not (detail or all(element.matched for element in elements)):
-        return StatementTrace(ref, False, tuple(elements))
     missing = []
     for condition in statement.conditions:
         result = check(
@@ -178,8 +175,6 @@ def _statement(
         )
         if result.missing_key:
             missing.append(condition.key)
-        if not (detail or result.holds):
-            return StatementTrace(ref, False, tuple(elements))
     applies = all(element.matched for element in elements)
     return StatementTrace(ref, applies, tuple(elements), tuple(missing))
 

@@ -15,7 +15,7 @@ on its longest literal run, then checked run by run, so the work is bounded by
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Literal
 
@@ -113,10 +113,22 @@ class _Chunk:
         return -1
 
 
-class _Segment:
-    """A whole-string matcher for one token sequence; `*` matches anything, `?` one character."""
+Matcher = Callable[[str], "Literal[True] | None"]
 
-    __slots__ = ("chunks", "fold", "head", "middle", "minimum", "shape", "starred", "tail")
+
+def _everything(text: str) -> Literal[True]:
+    return True
+
+
+class _Segment:
+    """A whole-string matcher for one token sequence; `*` matches anything, `?` one character.
+
+    ``match`` is the test for its shape: the shapes nearly every policy uses ("lit", "lit*",
+    "*lit", "lit*lit", "lit*lit*...*lit", "*") are plain string comparisons and ``str.find``;
+    the rest (a `?` somewhere) go through the chunk search.
+    """
+
+    __slots__ = ("chunks", "fold", "head", "match", "middle", "minimum", "shape", "starred", "tail")
 
     def __init__(self, tokens: Tokens, fold: bool) -> None:
         self.fold = fold
@@ -133,44 +145,100 @@ class _Segment:
         first, last = self.chunks[0], self.chunks[-1]
         self.head = first.runs[0][1] if first.runs else ""
         self.tail = last.runs[0][1] if last.runs else ""
-        # The shapes nearly every policy uses get a direct test: "lit", "lit*", "*lit", "lit*lit", "*".
+        literal = all(chunk.literal for chunk in self.chunks)
         if not self.starred:
-            self.shape = "exact" if first.literal else "general"
+            self.shape = "exact" if literal else "general"
         elif self.minimum == 0:
             self.shape = "any"
-        elif len(self.chunks) == 2 and first.literal and last.literal:
-            self.shape = "ends"
+        elif literal:
+            self.shape = "ends" if len(self.chunks) == 2 else "chunks"
         else:
             self.shape = "general"
+        self.match: Matcher = self._matcher()
 
-    def matches(self, text: str) -> bool:
-        shape = self.shape
+    def _matcher(self) -> Matcher:
+        shape, fold, head, tail, minimum = self.shape, self.fold, self.head, self.tail, self.minimum
         if shape == "any":
+            return _everything
+        if shape == "general":
+            return self._general
+        middles = tuple(chunk.text for chunk in self.middle)
+        start, stop = len(head), len(tail)
+
+        def match(text: str) -> Literal[True] | None:
+            if fold:
+                lower = text.lower()
+                # lower() only ever lengthens (U+0130): then fold one character at a time.
+                text = lower if len(lower) == len(text) else _fold(text)
+            if shape == "exact":
+                return True if text == head else None
+            size = len(text)
+            if size < minimum or not (text.startswith(head) and text.endswith(tail)):
+                return None
+            # Each middle chunk at its leftmost place after the previous one (see the module docstring).
+            position, end = start, size - stop
+            for middle in middles:
+                found = text.find(middle, position, end)
+                if found < 0:
+                    return None
+                position = found + len(middle)
             return True
+
+        return match
+
+    def _general(self, text: str) -> Literal[True] | None:
         if self.fold:
             text = _fold(text)
-        if shape == "exact":
-            return text == self.head
-        if shape == "ends":
-            return len(text) >= self.minimum and text.startswith(self.head) and text.endswith(self.tail)
         size = len(text)
         if size < self.minimum or (not self.starred and size != self.minimum):
-            return False
+            return None
         first, last = self.chunks[0], self.chunks[-1]
         if not first.at(text, 0):
-            return False
+            return None
         if not self.starred:
             return True
         end = size - last.length
         if not last.at(text, end):
-            return False
+            return None
         position = first.length
         for chunk in self.middle:
             found = chunk.find(text, position, end)
             if found < 0:
-                return False
+                return None
             position = found + chunk.length
         return True
+
+
+def _arn_matcher(segments: tuple[_Segment, ...]) -> Matcher:
+    """Split on the first colons and test each field; fields a bare `*` covers need no test."""
+    count = len(segments)
+    last = count - 1
+    # Case-insensitive literal fields (`arn`, `aws`, `execute-api`, an account) are compared inline.
+    folded = tuple((n, s.head) for n, s in enumerate(segments) if s.shape == "exact" and s.fold)
+    others = tuple(
+        (n, s.match)
+        for n, s in enumerate(segments)
+        if s.shape != "any" and not (s.shape == "exact" and s.fold)
+    )
+
+    def fullmatch(text: str) -> Literal[True] | None:
+        # Fields before the last pattern segment are colon-free; the last one takes the rest.
+        fields = text.split(":", last)
+        if len(fields) != count:
+            return None
+        for number, literal in folded:
+            value = fields[number]
+            lower = value.lower()
+            if len(lower) != len(value):
+                lower = _fold(value)
+            if lower != literal:
+                return None
+        for number, match in others:
+            if match(fields[number]) is None:
+                return None
+        return True
+
+    return fullmatch
 
 
 class Glob:
@@ -179,33 +247,18 @@ class Glob:
     ``text`` is the pattern as written (wildcards as `*` and `?`).
     """
 
-    __slots__ = ("_arn", "_checks", "_count", "_everything", "_last", "_segments", "text")
+    __slots__ = ("fullmatch", "text")
 
     def __init__(self, text: str, segments: tuple[_Segment, ...], *, arn: bool) -> None:
         self.text = text
-        self._segments = segments
-        self._arn = arn
-        self._last = len(segments) - 1
-        self._count = len(segments)
-        # Fields a bare `*` covers need no test.
-        self._checks = tuple((n, segment) for n, segment in enumerate(segments) if segment.shape != "any")
-        # Only `*` (and nothing else): matches every text.
-        self._everything = len(segments) == 1 and segments[0].starred and segments[0].minimum == 0
-
-    def fullmatch(self, text: str) -> Literal[True] | None:
-        """True when the whole of ``text`` matches, else None."""
-        if self._everything:
-            return True
-        if not self._arn:
-            return True if self._segments[0].matches(text) else None
-        # Fields before the last pattern segment are colon-free; the last one takes the rest.
-        fields = text.split(":", self._last)
-        if len(fields) != self._count:
-            return None
-        for number, segment in self._checks:
-            if not segment.matches(fields[number]):
-                return None
-        return True
+        # True when the whole of ``text`` matches, else None.
+        self.fullmatch: Matcher
+        if len(segments) == 1 and segments[0].shape == "any":
+            self.fullmatch = _everything
+        elif not arn:
+            self.fullmatch = segments[0].match
+        else:
+            self.fullmatch = _arn_matcher(segments)
 
     def __repr__(self) -> str:
         return f"Glob({self.text!r})"

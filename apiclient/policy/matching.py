@@ -22,7 +22,7 @@ class PrincipalMatch:
 
 
 @lru_cache(maxsize=4096)
-def _account_of(value: str) -> str | None:
+def account_of(value: str) -> str | None:
     """The account an account principal names (``123456789012`` or ``arn:...:iam::123456789012:root``)."""
     if ACCOUNT_ID.fullmatch(value):
         return value
@@ -33,7 +33,7 @@ def _account_of(value: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _role_of(value: str) -> tuple[str, str] | None:
+def role_of(value: str) -> tuple[str, str] | None:
     """(account, role name) of a role ARN, else None."""
     arn = Arn.parse(value)
     if arn is None or arn.service != "iam" or not arn.resource.startswith("role/"):
@@ -43,7 +43,7 @@ def _role_of(value: str) -> tuple[str, str] | None:
 
 def _same_role(value: str, caller: Caller) -> bool:
     """A role ARN principal covers the role's sessions [IAM:reference_policies_elements_principal]."""
-    role = _role_of(value)
+    role = role_of(value)
     if role is None:
         return False
     if caller.kind == "role":
@@ -70,7 +70,7 @@ def entry_relation(kind: str, value: str, caller: Caller, context: Mapping[str, 
     if kind == "AWS":
         if value == "*":
             return EVERYONE
-        account = _account_of(value)
+        account = account_of(value)
         if account is not None:
             return IN_ACCOUNT if caller.kind != "anonymous" and caller.account == account else NOT_IN_ACCOUNT
         if _same_role(value, caller):
@@ -90,8 +90,8 @@ def _describe(relation: str, kind: str, value: str, caller: Caller) -> str:
     label = value if kind == "AWS" else f"the {kind} principal {value}"
     return {
         EVERYONE: f'"*" names everyone, {who} included',
-        IN_ACCOUNT: f"{who} is in account {_account_of(value)}",
-        NOT_IN_ACCOUNT: f"{who} is not in account {_account_of(value)}",
+        IN_ACCOUNT: f"{who} is in account {account_of(value)}",
+        NOT_IN_ACCOUNT: f"{who} is not in account {account_of(value)}",
         ROLE_SESSION: f"{who} is a session of role {value}",
         IS: f"{who} is {label}",
         IS_NOT: f"{who} is not {label}",
@@ -102,7 +102,7 @@ def _describe(relation: str, kind: str, value: str, caller: Caller) -> str:
 
 
 def _differs_in_case_only(value: str, caller: Caller) -> bool:
-    role = _role_of(value.lower())
+    role = role_of(value.lower())
     if caller.kind == "assumed-role" and role is not None and caller.role_arn is not None:
         return role[0] == caller.account and caller.role_arn.lower().endswith(f":role/{role[1]}")
     return caller.arn is not None and caller.arn.lower() == value.lower()
@@ -171,14 +171,14 @@ def not_principal_element(
         return PrincipalMatch(False, 'NotPrincipal "*" exempts everyone')
     if caller.kind == "anonymous":
         return PrincipalMatch(True, "an anonymous caller is never exempted by NotPrincipal")
-    accounts = {_account_of(value) for kind, value in entries if kind == "AWS"}
+    accounts = {account_of(value) for kind, value in entries if kind == "AWS"}
     account_listed = caller.account in accounts
     if caller.kind == "root":
         return PrincipalMatch(not account_listed, f"{who} is {'' if account_listed else 'not '}listed")
     named = [
         value
         for kind, value in entries
-        if _account_of(value) is None and entry_relation(kind, value, caller, context) in _MATCHES
+        if account_of(value) is None and entry_relation(kind, value, caller, context) in _MATCHES
     ]
     if not named:
         return PrincipalMatch(True, f"{who} is not listed in NotPrincipal")

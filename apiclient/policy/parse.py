@@ -106,9 +106,33 @@ def _check_depth(data: Any) -> None:
 
     The walk stops at the limit, so its own recursion is bounded (and a cycle is reported as too deep).
     """
-    path = _deep_path(data, "", 1)
-    if path is not None:
-        raise _too_deep(path)
+    if _exceeds(data, 1):
+        raise _too_deep(_deep_path(data, "", 1) or "")
+
+
+_SCALARS = (str, int, float)  # bool is an int
+
+
+def _exceeds(value: Any, depth: int) -> bool:
+    """Whether a container in ``value`` lies deeper than ``MAX_DEPTH`` (no path: the quick first look)."""
+    if isinstance(value, dict):
+        children: Any = value.values()
+    elif isinstance(value, list):
+        children = value
+    elif value is None or isinstance(value, _SCALARS):
+        return False
+    elif isinstance(value, Mapping):
+        children = value.values()
+    elif isinstance(value, Sequence) and not isinstance(value, bytes):
+        children = value
+    else:
+        return False
+    if depth > MAX_DEPTH:
+        return True
+    for child in children:
+        if child is not None and not isinstance(child, _SCALARS) and _exceeds(child, depth + 1):
+            return True
+    return False
 
 
 def _deep_path(value: Any, path: str, depth: int) -> str | None:
