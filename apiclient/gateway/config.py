@@ -203,6 +203,19 @@ class GatewayConfig:
     def account(self, account_id: str) -> Account | None:
         return next((a for a in self.accounts if a.id == account_id), None)
 
+    def padded_cidrs(self) -> list[str]:
+        """Every IP-condition value with surrounding whitespace in the config's policies (AWS does
+        not document whether it trims them: the gateway reads them trimmed, as the policy engine does)."""
+        from apiclient.policy import parse_policy  # noqa: PLC0415
+        from apiclient.policy.lint import padded_cidrs  # noqa: PLC0415
+
+        documents = [(f"API {api.id} resource policy", api.resource_policy) for api in self.apis]
+        documents += [(f"user {user.name} policy", doc) for user in self.users for doc in user.policies]
+        documents += [(f"role {role.name} policy", doc) for role in self.roles for doc in role.policies]
+        documents += [(f"group {group.name} policy", doc) for group in self.groups for doc in group.policies]
+        policies = [parse_policy(dict(doc), name=name) for name, doc in documents if doc is not None]
+        return [found for policy in policies for found in padded_cidrs(policy)]
+
     def group(self, name: str, account: str) -> Group | None:
         return next((g for g in self.groups if g.name == name and g.account == account), None)
 

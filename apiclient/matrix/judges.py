@@ -178,6 +178,7 @@ def offline_judge(matrix: Matrix) -> Judge:
             explanation.splitlines()[0],
             explanation,
             decision.to_dict(),
+            warnings=tuple(str(warning) for warning in decision.reading_warnings),
         )
 
     return judge

@@ -40,6 +40,8 @@ class Actual:
     detail: str = ""
     diagnosis: Mapping[str, Any] | None = None
     error: str | None = None
+    # Values AWS does not document how it reads (a padded CIDR...): where, and both readings' outcomes.
+    warnings: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """``"allow (200)"``, ``"deny (403 no_allow)"`` or the error."""

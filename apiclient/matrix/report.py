@@ -25,6 +25,11 @@ class Report:
         return all(result.passed for result in self.results)
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every undocumented reading the offline judge met, once each, in the order met."""
+        return tuple(dict.fromkeys(w for result in self.results for w in result.actual.warnings))
+
+    @property
     def failures(self) -> tuple[Result, ...]:
         """The cells whose expectation was not met."""
         return tuple(result for result in self.results if not result.passed)
@@ -37,6 +42,7 @@ class Report:
             "total": len(self.results),
             "failed": len(self.failures),
             "seconds": round(self.seconds, 3),
+            "warnings": list(self.warnings),
             "results": [
                 {
                     "identity": case.identity.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from apiclient.cli import cli
 from apiclient.credentials.base import Credentials
 from apiclient.gateway import Gateway
 
+# --import-mode=importlib and no __init__.py: other test modules' helpers are found by path.
+sys.path.insert(0, str(Path(__file__).parent))
 
 @pytest.fixture
 def run_cli(isolated_env: dict[str, str | None]) -> Callable[..., Result]:

@@ -114,5 +114,7 @@ def check(
     if junit_file is not None:
         Path(junit_file).write_text(redact_text(report.to_junit()), encoding="utf-8")
     emit(state, report.to_dict(), _text(report, colour=colour_enabled(sys.stdout)))
+    for warning in report.warnings:
+        click.echo(f"warning: undocumented AWS behaviour: {warning}", err=True)
     if not report.ok:
         raise click.exceptions.Exit(ExitCode.EXPECTATION_FAILED)

@@ -140,6 +140,12 @@ def serve(
     from apiclient import gateway  # noqa: PLC0415
 
     config = gateway.load_config(config_file) if config_file else gateway.sample_config()
+    for padded in config.padded_cidrs():
+        click.echo(
+            f"warning: {padded}: a CIDR with spaces around it; AWS does not document whether it trims "
+            "them. The gateway reads it trimmed (apiclient explain shows both readings' outcomes).",
+            err=True,
+        )
 
     def ready(running: Gateway) -> None:
         urls = gateway_urls(running)
