@@ -16,6 +16,7 @@ from apiclient.gateway import Gateway
 # --import-mode=importlib and no __init__.py: other test modules' helpers are found by path.
 sys.path.insert(0, str(Path(__file__).parent))
 
+
 @pytest.fixture
 def run_cli(isolated_env: dict[str, str | None]) -> Callable[..., Result]:
     """Run ``apiclient ARGS`` in-process; credentials, when given, arrive as AWS_* variables.
