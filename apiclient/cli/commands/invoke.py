@@ -294,7 +294,7 @@ def _without_secrets(content: bytes, secrets: Iterable[str]) -> bytes:
 def _write_text(
     response: requests.Response, *, include: bool, to_stdout: bool, secrets: Iterable[str]
 ) -> None:
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout  # not click.get_text_stream: deprecated in click 8.5 (CliRunner swaps sys.stdout)
     terminal = bool(stdout.isatty())
     colour = colour_enabled(stdout)
     if include:
@@ -308,7 +308,7 @@ def _write_text(
         return
     # Byte for byte, as curl writes it: no newline added, binary untouched.
     stdout.flush()
-    binary = click.get_binary_stream("stdout")
+    binary = sys.stdout.buffer
     binary.write(content)
     binary.flush()
 
