@@ -11,7 +11,7 @@ import click
 from apiclient._documents import read_policy_file
 from apiclient.cli.app import OUTPUT_CHOICE, CliContext, complete_profiles, enable_debug_logging
 from apiclient.credentials.base import CredentialProvider
-from apiclient.credentials.settings import CredentialSettings, build_provider
+from apiclient.credentials.settings import CredentialSettings, build_provider, check_sts_settings
 
 __all__ = [
     "common_options",
@@ -105,6 +105,7 @@ def credential_settings(state: CliContext, values: dict[str, Any]) -> Credential
     state.external_id_given = given["external_id"] is not None
     if given["profile"] is not None:
         state.profile = given["profile"]
+    check_sts_settings(given["region"], given["sts_endpoint_url"])
     return CredentialSettings(**given)
 
 

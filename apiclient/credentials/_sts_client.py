@@ -13,10 +13,12 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from apiclient._botocore_logs import guard_botocore_logs
 from apiclient.credentials.base import Credentials
-from apiclient.errors import CredentialsError
+from apiclient.endpoint import partition_for_region
+from apiclient.errors import CredentialsError, EndpointError
 
 __all__ = [
     "call_sts",
@@ -109,6 +111,29 @@ def _retries_configured(session: Any) -> bool:
     return bool(scoped.get("retry_mode") or scoped.get("max_attempts"))
 
 
+def check_sts_settings(region: str | None, endpoint_url: str | None) -> None:
+    """Refuse a region or an STS endpoint botocore would reject with a traceback of its own.
+
+    Raises:
+        CredentialsError: naming the setting and what is wrong with it.
+    """
+    if region is not None:
+        try:
+            partition_for_region(region)
+        except EndpointError as error:
+            raise CredentialsError(f"region: {error}") from None
+    if endpoint_url is not None:
+        try:
+            parts = urlsplit(endpoint_url)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError as error:
+            raise CredentialsError(f"STS endpoint {endpoint_url!r} is not a URL: {error}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CredentialsError(
+                f"STS endpoint {endpoint_url!r} is not an http(s) URL (e.g. https://sts.us-east-1.amazonaws.com)"
+            )
+
+
 def sts_client(*, credentials: Credentials | None, region: str | None, endpoint_url: str | None) -> Any:
     """A botocore STS client on the regional endpoint (unsigned when ``credentials`` is None).
 
@@ -119,6 +144,7 @@ def sts_client(*, credentials: Credentials | None, region: str | None, endpoint_
     from botocore import UNSIGNED  # noqa: PLC0415
     from botocore.config import Config  # noqa: PLC0415
 
+    check_sts_settings(region, endpoint_url)
     guard_botocore_logs()
     session = botocore.session.Session()
     region = region or os.environ.get("AWS_REGION") or session.get_config_variable("region") or "us-east-1"

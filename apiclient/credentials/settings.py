@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from apiclient.credentials._sts_client import check_sts_settings
 from apiclient.credentials.base import CredentialProvider
 from apiclient.credentials.chain import default
 from apiclient.credentials.profile import from_profile
@@ -17,7 +18,11 @@ from apiclient.credentials.static import static
 from apiclient.credentials.sts import assume_role
 from apiclient.errors import CredentialsError
 
-__all__ = ["CredentialSettings", "build_provider"]
+__all__ = [
+    "CredentialSettings",
+    "build_provider",
+    "check_sts_settings",
+]
 
 # STS's default AssumeRole session length ("DurationSeconds", AWS STS API Reference).
 _DEFAULT_DURATION = 3600

@@ -244,6 +244,8 @@ def load_config(source: str | Path | Mapping[str, Any] | GatewayConfig) -> Gatew
         return source
     if isinstance(source, Mapping):
         return _parse(source)
+    if not isinstance(source, str | Path):
+        raise ConfigError(f"expected a configuration file's path or a mapping, not {type(source).__name__}")
     return _parse(_read(Path(source)))
 
 
