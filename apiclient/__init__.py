@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from apiclient._version import __version__
 from apiclient.credentials.base import CredentialProvider, Credentials
-from apiclient.endpoint import Endpoint, parse_url
 from apiclient.errors import (
     AccessDenied,
     ApiClientError,
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from apiclient._call import Attempt
     from apiclient.auth import SigV4Auth
     from apiclient.diagnostics import DiagnoseOptions, Diagnosis, diagnose
+    from apiclient.endpoint import Endpoint, parse_url
     from apiclient.httpx import AsyncClient
     from apiclient.retry import Retry
     from apiclient.session import Client
@@ -49,9 +49,11 @@ _LAZY = {
     "Client": "apiclient.session",
     "DiagnoseOptions": "apiclient.diagnostics",
     "Diagnosis": "apiclient.diagnostics",
+    "Endpoint": "apiclient.endpoint",
     "Retry": "apiclient.retry",
     "SigV4Auth": "apiclient.auth",
     "diagnose": "apiclient.diagnostics",
+    "parse_url": "apiclient.endpoint",
 }
 
 

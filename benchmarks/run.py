@@ -25,7 +25,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 LIBRARIES = (
-    "apiclient", "requests", "urllib3", "botocore", "requests-aws4auth", "awscrt", "httpx", "httpx-auth",
+    "execute-api-client", "requests", "urllib3", "botocore", "requests-aws4auth", "awscrt", "httpx", "httpx-auth",
     "moto", "click",
 )  # fmt: skip
 
