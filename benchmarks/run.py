@@ -25,8 +25,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 LIBRARIES = (
-    "execute-api-client", "requests", "urllib3", "botocore", "requests-aws4auth", "awscrt", "httpx", "httpx-auth",
-    "moto", "click",
+    "execute-api-client", "requests", "urllib3", "botocore", "requests-aws4auth", "awscrt", "httpx",
+    "httpx-auth", "moto", "click",
 )  # fmt: skip
 
 
