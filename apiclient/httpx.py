@@ -25,20 +25,22 @@ from apiclient import sigv4
 from apiclient._botocore_logs import guard_http_logs
 from apiclient._call import (
     Attempt,
-    ClientBase,
     Reply,
     Request,
     SendFailed,
     SkewClock,
+    call_flow,
+    drive_async,
+    needs_body,
+    server_time,
+)
+from apiclient._client import (
+    ClientBase,
     as_credentials,
     ca_bundle,
-    call_flow,
     diagnose_refusal,
-    drive_async,
     host_header,
-    needs_body,
     parse_address,
-    server_time,
 )
 from apiclient.credentials.aio import AsyncCredentials
 from apiclient.credentials.base import CredentialProvider, Credentials, snapshot

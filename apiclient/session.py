@@ -18,18 +18,20 @@ from requests.adapters import HTTPAdapter
 
 from apiclient._call import (
     Attempt,
-    ClientBase,
     Reply,
     Request,
     SendFailed,
-    ca_bundle,
     call_flow,
-    diagnose_refusal,
     drive,
-    host_header,
     needs_body,
-    parse_address,
     snapshot_of,
+)
+from apiclient._client import (
+    ClientBase,
+    ca_bundle,
+    diagnose_refusal,
+    host_header,
+    parse_address,
 )
 from apiclient.credentials.base import CredentialProvider, Credentials
 from apiclient.endpoint import origin

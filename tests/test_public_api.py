@@ -46,7 +46,8 @@ _SIGN_FROM_ENVIRONMENT = _IMPORT_ONLY | {
     "apiclient.credentials.refresh", "apiclient.sigv4",
 }  # fmt: skip
 _CLIENT_FROM_ENVIRONMENT = _SIGN_FROM_ENVIRONMENT | {
-    "apiclient._botocore_logs", "apiclient._call", "apiclient.auth", "apiclient.retry", "apiclient.session",
+    "apiclient._botocore_logs", "apiclient._call", "apiclient._client", "apiclient.auth", "apiclient.retry",
+    "apiclient.session",
 }  # fmt: skip
 # Third-party and standard-library packages that no cold-start path needs (requests needs email,
 # json, logging and ssl, so the requests paths allow those).

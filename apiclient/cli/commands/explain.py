@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from apiclient._call import environment_region
+from apiclient._client import environment_region
 from apiclient.cli.app import CliContext, ExitCode, emit, pass_cli_context
 from apiclient.cli.options import common_options, read_policy
 from apiclient.endpoint import API_TYPES, AUTHORIZATIONS, parse_arn, parse_url, region_of

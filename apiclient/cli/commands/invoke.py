@@ -29,7 +29,8 @@ import click
 import requests
 from urllib3.exceptions import InsecureRequestWarning
 
-from apiclient._call import Attempt, resolve_endpoint
+from apiclient._call import Attempt
+from apiclient._client import resolve_endpoint
 from apiclient._redact import REDACTED, redact_canonical_request, redact_headers, redact_text, redact_url
 from apiclient.cli.app import CliContext, ExitCode, colour_enabled, json_text, mask_output, pass_cli_context
 from apiclient.cli.items import Body, parse_header, parse_items, read_body

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from apiclient._call import resolve_endpoint
+from apiclient._client import resolve_endpoint
 from apiclient.cli.app import CliContext, emit, pass_cli_context
 from apiclient.cli.options import common_options, credential_options, credential_settings, provider
 from apiclient.sigv4 import MAX_EXPIRES, presign_url

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from apiclient._call import environment_region
+from apiclient._client import environment_region
 from apiclient.cli.app import CliContext, emit, pass_cli_context, table
 from apiclient.cli.options import common_options, credential_options, credential_settings, provider
 from apiclient.credentials.base import Credentials
