@@ -46,7 +46,7 @@ _SIGN_FROM_ENVIRONMENT = _IMPORT_ONLY | {
     "apiclient.credentials.refresh", "apiclient.sigv4",
 }  # fmt: skip
 _CLIENT_FROM_ENVIRONMENT = _SIGN_FROM_ENVIRONMENT | {
-    "apiclient._botocore_logs", "apiclient._call", "apiclient._client", "apiclient.auth", "apiclient.retry",
+    "apiclient._botocore_logs", "apiclient._call", "apiclient._client", "apiclient.retry",
     "apiclient.session",
 }  # fmt: skip
 # Third-party and standard-library packages that no cold-start path needs (requests needs email,

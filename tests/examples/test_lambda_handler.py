@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from examples_support import EXAMPLES, RunExample
+from examples_support import EXAMPLES, RunExample, api_env
 
-from apiclient.credentials import Credentials
 from apiclient.gateway import Gateway
 
 # What the Lambda runtime does: import the module once (the cold start), then call the handler.
@@ -19,19 +18,6 @@ print(json.dumps({"answers": answers, "sdk_modules": sdk}))
 """
 
 
-def _lambda_env(gw: Gateway, example_env: dict[str, str], credentials: Credentials) -> dict[str, str]:
-    env = {
-        **example_env,
-        "API_URL": gw.api_url(),
-        "API_REGION": "us-west-2",
-        "AWS_ACCESS_KEY_ID": credentials.access_key,
-        "AWS_SECRET_ACCESS_KEY": credentials.secret_key,
-    }
-    if credentials.token is not None:
-        env["AWS_SESSION_TOKEN"] = credentials.token
-    return env
-
-
 def test_invocations_sign_with_the_role_in_the_environment_and_never_load_botocore(
     gw: Gateway, example_env: dict[str, str], run_example: RunExample
 ) -> None:
@@ -39,7 +25,7 @@ def test_invocations_sign_with_the_role_in_the_environment_and_never_load_botoco
     assert role.token is not None
     done = run_example(
         ["-c", RUNTIME, str(EXAMPLES / "lambda_handler.py")],
-        env=_lambda_env(gw, example_env, role),
+        env=api_env(gw, example_env, role),
         secrets=(role.secret_key, role.token),
     )
     assert done.returncode == 0, done.stderr
@@ -60,7 +46,7 @@ def test_a_refusal_is_answered_with_its_diagnosed_cause(
 ) -> None:
     # Team A's intern: the API's policy admits Team A's account, but the intern's own policies allow nothing.
     done = run_example(
-        ["lambda_handler.py", "{}"], env=_lambda_env(gw, example_env, gw.credentials_for("team-a-intern"))
+        ["lambda_handler.py", "{}"], env=api_env(gw, example_env, gw.credentials_for("team-a-intern"))
     )
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)

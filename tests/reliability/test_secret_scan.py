@@ -122,6 +122,13 @@ def test_invoke_through_an_assumed_role_carries_no_secret(
     assert result.exit_code == ExitCode.OK, result.output + result.stderr
 
 
+def _run_planted(folder: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """pytest on ``folder`` with the whole-run scan plugin, in a subprocess."""
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    command = [sys.executable, "-m", "pytest", str(folder), "-p", "no:cacheprovider", "-p", "whole_run_scan"]
+    return subprocess.run([*command, *options], env=environment, capture_output=True, text=True, check=False)
+
+
 def test_the_whole_run_plugin_fails_a_run_whose_tests_log_a_secret(
     tmp_path: Path, config: GatewayConfig
 ) -> None:
@@ -131,25 +138,12 @@ def test_the_whole_run_plugin_fails_a_run_whose_tests_log_a_secret(
         f"def test_leaks():\n    logging.getLogger('x').debug('key %s', {secret!r})\n"
         "def test_clean():\n    logging.getLogger('x').debug('nothing to see')\n"
     )
-    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(tmp_path),
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "whole_run_scan",
-    ]
-    leaky = subprocess.run(
-        [*command, "-o", "log_level=DEBUG"], env=environment, capture_output=True, text=True, check=False
-    )
+    leaky = _run_planted(tmp_path, "-o", "log_level=DEBUG")
     assert leaky.returncode == pytest.ExitCode.TESTS_FAILED, leaky.stdout
     assert "test_planted.py::test_leaks [Captured log call]" in leaky.stdout
     assert "test_clean" not in leaky.stdout.split("secrets in captured output")[1]
     # Without DEBUG capture the planted line is never recorded: the run passes, as the docstring says.
-    quiet = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    quiet = _run_planted(tmp_path)
     assert quiet.returncode == pytest.ExitCode.OK, quiet.stdout
 
 
@@ -273,18 +267,7 @@ def test_the_whole_run_plugin_scans_what_the_cli_printed(tmp_path: Path, config:
         f"@click.command()\ndef leaky():\n    click.echo({secret!r})\n"
         "def test_cli_leaks():\n    assert CliRunner().invoke(leaky, []).exit_code == 0\n"
     )
-    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(tmp_path),
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "whole_run_scan",
-    ]
-    run = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    run = _run_planted(tmp_path)
     # CliRunner's output never reaches pytest's capture: before, this run passed.
     assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.stdout
     assert "test_cli_planted.py::test_cli_leaks [apiclient" in run.stdout
